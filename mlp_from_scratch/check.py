@@ -6,7 +6,7 @@
 __all__ = ['GRAD_NAMES', 'IMPLEMENTATIONS', 'rel_error', 'cmp', 'fmt_row', 'grads_autograd', 'grads_functions', 'grads_modules',
            'grads_nn_module', 'run_checks', 'mlp_check']
 
-# %% ../nbs/05_check.ipynb #d5e92344
+# %% ../nbs/05_check.ipynb #687e0216
 import sys, time
 import torch
 from torch import Tensor
@@ -16,12 +16,12 @@ from .forward import init_params, model, mse
 from .backward import forward_and_backward
 from . import refactor, autograd
 
-# %% ../nbs/05_check.ipynb #83e2ba96
+# %% ../nbs/05_check.ipynb #38b2c044
 def rel_error(a:Tensor, b:Tensor)->float:
     "`max|a-b| / max(1e-8, max(|a|+|b|))`: 0 for equal tensors, about 1 for unrelated ones"
     return ((a-b).abs().max() / (a.abs()+b.abs()).max().clamp_min(1e-8)).item()
 
-# %% ../nbs/05_check.ipynb #8dd686c5
+# %% ../nbs/05_check.ipynb #23e6999a
 def cmp(name:str,   # Label for the report
         mine:Tensor, # Gradient to check (e.g. a hand-written `.g`)
         ref:Tensor,  # Reference (e.g. autograd's `.grad`, or a numerical gradient)
@@ -35,14 +35,14 @@ def cmp(name:str,   # Label for the report
     return dict(name=name, shape=tuple(mine.shape), exact=torch.equal(mine, ref), close=rel <= tol,
                 maxdiff=(mine-ref).abs().max().item(), rel=rel, note='')
 
-# %% ../nbs/05_check.ipynb #3368b999
+# %% ../nbs/05_check.ipynb #fd85b3e6
 def fmt_row(row:dict)->str:
     "A `cmp` row as one aligned line of text (with the time, if the row has `secs`)"
     return (f"{row['name']:<24} {str(row['shape']):<12} | exact {str(row['exact']):<5} | close {str(row['close']):<5} "
             f"| max|diff| {row['maxdiff']:8.2e} | rel {row['rel']:8.2e} | {'ok  ' if row['close'] else 'FAIL'}"
             + (f" | {row['secs']*1e3:5.0f} ms" if 'secs' in row else '') + (f" | {row['note']}" if row['note'] else ''))
 
-# %% ../nbs/05_check.ipynb #352a2c9e
+# %% ../nbs/05_check.ipynb #7ea3785e
 GRAD_NAMES = ('w1', 'b1', 'w2', 'b2', 'x')
 
 def grads_autograd(x, targ, w1, b1, w2, b2):
@@ -74,7 +74,7 @@ def grads_nn_module(x, targ, w1, b1, w2, b2):
 
 IMPLEMENTATIONS = {'functions': grads_functions, 'Module layers': grads_modules, 'nn.Module': grads_nn_module}
 
-# %% ../nbs/05_check.ipynb #258a1493
+# %% ../nbs/05_check.ipynb #de227493
 def _timed(f, x, targ, params, repeats=1):
     best = float('inf')
     for _ in range(repeats):
@@ -102,16 +102,18 @@ def run_checks(x:Tensor, targ:Tensor, params, # Input, float targets and `(w1, b
             log(fmt_row(rows[-1]))
     return rows
 
-# %% ../nbs/05_check.ipynb #c2fff54d
+# %% ../nbs/05_check.ipynb #4446b601
 @call_parse
 def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy, fetched on first use
               nh:int=50,           # Hidden units
               seed:int=42,         # Random seed for the weights
               tol:float=None,      # Largest relative error that passes (default 1e-4, or 1e-10 with --double)
-              double:bool_arg=False # Run in float64
+              double:bool_arg=False, # Run in float64
+              repeats:int=3        # Runs per implementation; the fastest time is shown
              ):
     "Check every hand-written gradient against autograd on the full MNIST training set"
     if nh < 1: sys.exit(f'mlp_check: --nh must be at least 1, got {nh}')
+    if repeats < 1: sys.exit(f'mlp_check: --repeats must be at least 1, got {repeats}')
     if tol is not None and not 0 < tol < 1: sys.exit(f'mlp_check: --tol must be between 0 and 1, got {tol}')
     dtype = torch.float64 if double else torch.float32
     tol = tol or (1e-10 if double else 1e-4)
@@ -121,7 +123,7 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
     params = [p.to(dtype) for p in init_params(x.shape[1], nh)]
     x, y = x.to(dtype), y.to(dtype)
     print(f"MNIST training set {tuple(x.shape)}, hidden layer {nh}, seed {seed}, {str(dtype)[6:]}, tolerance {tol:.0e}")
-    rows = run_checks(x, y, params, tol=tol, repeats=3, log=print)
+    rows = run_checks(x, y, params, tol=tol, repeats=repeats, log=print)
     bad = [r['name'] for r in rows if not r['close']]
     if bad: sys.exit(f"FAIL: {len(bad)} of {len(rows)} gradients differ from autograd: {', '.join(bad)}")
     print(f"All {len(rows)} gradients match autograd.")
