@@ -5,35 +5,37 @@
 # %% auto #0
 __all__ = ['logsumexp', 'log_softmax', 'nll', 'CrossEntropy']
 
-# %% ../nbs/07_losses.ipynb #c67f087f
+# %% ../nbs/07_losses.ipynb #1e005313
 import torch
 from torch import Tensor
 from .refactor import Module
 
-# %% ../nbs/07_losses.ipynb #60ae6224
+# %% ../nbs/07_losses.ipynb #7e81d380
 def logsumexp(x:Tensor # Logits, `(n, c)`
              )->Tensor:
     "Row-wise `log(sum(exp(x)))`, shifted by the row maximum so it never overflows"
     m = x.max(-1)[0]
     return m + (x - m[:,None]).exp().sum(-1).log()
 
-# %% ../nbs/07_losses.ipynb #49d13823
+# %% ../nbs/07_losses.ipynb #6384d2f4
 def log_softmax(x:Tensor)->Tensor:
     "Row-wise log of the softmax of logits `x`"
     return x - logsumexp(x)[:,None]
 
-# %% ../nbs/07_losses.ipynb #608a1f46
+# %% ../nbs/07_losses.ipynb #37d0d008
 def nll(logp:Tensor, # Log-probabilities, `(n, c)`
         targ:Tensor  # Class indices, int64 `(n,)`
        )->Tensor:
     "Mean negative log-likelihood of the target classes"
-    return -logp[range(targ.shape[0]), targ].mean()
+    return -logp[torch.arange(len(targ)), targ].mean()
 
-# %% ../nbs/07_losses.ipynb #e90e46f2
+# %% ../nbs/07_losses.ipynb #30e2b449
 class CrossEntropy(Module):
     "Cross-entropy loss of logits `(n, c)` against int64 targets `(n,)`, with a hand-written backward"
-    def forward(self, inp, targ): return nll(log_softmax(inp), targ)
+    def forward(self, inp, targ):
+        self.logp = log_softmax(inp)  # kept for the backward pass, which needs softmax = exp(logp)
+        return nll(self.logp, targ)
     def bwd(self, out, inp, targ):
-        g = log_softmax(inp).exp_()
-        g[range(targ.shape[0]), targ] -= 1.
-        inp.g = g.div_(targ.shape[0])
+        g = self.logp.exp()
+        g[torch.arange(len(targ)), targ] -= 1.
+        inp.g = g.div_(len(targ))
