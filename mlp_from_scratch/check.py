@@ -6,7 +6,7 @@
 __all__ = ['GRAD_NAMES', 'IMPLEMENTATIONS', 'rel_error', 'cmp', 'fmt_row', 'grads_autograd', 'grads_functions', 'grads_modules',
            'grads_nn_module', 'run_checks', 'mlp_check']
 
-# %% ../nbs/05_check.ipynb #d1869188
+# %% ../nbs/05_check.ipynb #9ed80450
 import sys, time
 import torch
 from torch import Tensor
@@ -16,12 +16,12 @@ from .forward import init_params, model, mse
 from .backward import forward_and_backward
 from . import refactor, autograd
 
-# %% ../nbs/05_check.ipynb #dfb59fe1
+# %% ../nbs/05_check.ipynb #667e3771
 def rel_error(a:Tensor, b:Tensor)->float:
     "`max|a-b| / max(1e-8, max(|a|+|b|))`: 0 for equal tensors, about 1 for unrelated ones"
     return ((a-b).abs().max() / (a.abs()+b.abs()).max().clamp_min(1e-8)).item()
 
-# %% ../nbs/05_check.ipynb #20761c8f
+# %% ../nbs/05_check.ipynb #bf125944
 def cmp(name:str,   # Label for the report
         mine:Tensor, # Gradient to check (e.g. a hand-written `.g`)
         ref:Tensor,  # Reference (e.g. autograd's `.grad`, or a numerical gradient)
@@ -35,14 +35,14 @@ def cmp(name:str,   # Label for the report
     return dict(name=name, shape=tuple(mine.shape), exact=torch.equal(mine, ref), close=rel <= tol,
                 maxdiff=(mine-ref).abs().max().item(), rel=rel, note='')
 
-# %% ../nbs/05_check.ipynb #c2b0928f
+# %% ../nbs/05_check.ipynb #3663fac9
 def fmt_row(row:dict)->str:
     "A `cmp` row as one aligned line of text (with the time, if the row has `secs`)"
     return (f"{row['name']:<24} {str(row['shape']):<12} | exact {str(row['exact']):<5} | close {str(row['close']):<5} "
             f"| max|diff| {row['maxdiff']:8.2e} | rel {row['rel']:8.2e} | {'ok  ' if row['close'] else 'FAIL'}"
             + (f" | {row['secs']*1e3:5.0f} ms" if 'secs' in row else '') + (f" | {row['note']}" if row['note'] else ''))
 
-# %% ../nbs/05_check.ipynb #c617312d
+# %% ../nbs/05_check.ipynb #83aeb17e
 GRAD_NAMES = ('w1', 'b1', 'w2', 'b2', 'x')
 
 def grads_autograd(x, targ, w1, b1, w2, b2):
@@ -65,7 +65,7 @@ def grads_modules(x, targ, w1, b1, w2, b2):
 
 def grads_nn_module(x, targ, w1, b1, w2, b2):
     "`autograd.Model`, an `nn.Module`, given the same weights"
-    m = autograd.Model(w1.shape[0], w1.shape[1], w2.shape[1]).to(x.dtype)
+    m = autograd.Model(w1.shape[0], w1.shape[1], w2.shape[1]).to(x.device, x.dtype)
     with torch.no_grad():
         for p,v in zip(m.parameters(), (w1, b1, w2, b2)): p.copy_(v)
     x.requires_grad_()
@@ -74,7 +74,7 @@ def grads_nn_module(x, targ, w1, b1, w2, b2):
 
 IMPLEMENTATIONS = {'functions': grads_functions, 'Module layers': grads_modules, 'nn.Module': grads_nn_module}
 
-# %% ../nbs/05_check.ipynb #5ec9ae30
+# %% ../nbs/05_check.ipynb #b241b772
 def _timed(f, x, targ, params, repeats=1):
     best = float('inf')
     for _ in range(repeats):
@@ -103,7 +103,7 @@ def run_checks(x:Tensor, targ:Tensor, params, # Input, float targets and `(w1, b
             log(fmt_row(rows[-1]))
     return rows
 
-# %% ../nbs/05_check.ipynb #63d1def3
+# %% ../nbs/05_check.ipynb #cd6adda8
 @call_parse
 def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy, fetched on first use
               nh:int=50,           # Hidden units

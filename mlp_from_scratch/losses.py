@@ -5,31 +5,31 @@
 # %% auto #0
 __all__ = ['logsumexp', 'log_softmax', 'nll', 'CrossEntropy']
 
-# %% ../nbs/07_losses.ipynb #1e005313
+# %% ../nbs/07_losses.ipynb #18102e70
 import torch
 from torch import Tensor
 from .refactor import Module
 
-# %% ../nbs/07_losses.ipynb #7e81d380
+# %% ../nbs/07_losses.ipynb #e1990c76
 def logsumexp(x:Tensor # Logits, `(n, c)`
              )->Tensor:
     "Row-wise `log(sum(exp(x)))`, shifted by the row maximum so it never overflows"
     m = x.max(-1)[0]
     return m + (x - m[:,None]).exp().sum(-1).log()
 
-# %% ../nbs/07_losses.ipynb #6384d2f4
+# %% ../nbs/07_losses.ipynb #60b40f06
 def log_softmax(x:Tensor)->Tensor:
     "Row-wise log of the softmax of logits `x`"
     return x - logsumexp(x)[:,None]
 
-# %% ../nbs/07_losses.ipynb #37d0d008
+# %% ../nbs/07_losses.ipynb #febe9a43
 def nll(logp:Tensor, # Log-probabilities, `(n, c)`
         targ:Tensor  # Class indices, int64 `(n,)`
        )->Tensor:
     "Mean negative log-likelihood of the target classes"
     return -logp[torch.arange(len(targ)), targ].mean()
 
-# %% ../nbs/07_losses.ipynb #30e2b449
+# %% ../nbs/07_losses.ipynb #636b25eb
 class CrossEntropy(Module):
     "Cross-entropy loss of logits `(n, c)` against int64 targets `(n,)`, with a hand-written backward"
     def forward(self, inp, targ):
