@@ -5,23 +5,24 @@
 # %% auto #0
 __all__ = ['lin_grad', 'relu_grad', 'mse_grad', 'forward_and_backward']
 
-# %% ../nbs/02_backward.ipynb #9e3f70bf
+# %% ../nbs/02_backward.ipynb #83473b66
 import torch
 from torch import Tensor
 from .forward import lin, relu, mse
 
-# %% ../nbs/02_backward.ipynb #99b1a340
+# %% ../nbs/02_backward.ipynb #700aa706
 def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
              out:Tensor, # Output of the layer; `out.g` holds dL/d(out), `(n, n_out)`
              w:Tensor,   # Weights, `(n_in, n_out)`
-             b:Tensor    # Bias, `(n_out,)`
+             b:Tensor,   # Bias, `(n_out,)`
+             inp_g:bool=True # Set `inp.g` too; a first layer, whose input is data, can skip it
             ):
     "Set `inp.g`, `w.g` and `b.g` for `out = inp@w + b`, from `out.g`"
-    inp.g = out.g @ w.t()
+    if inp_g: inp.g = out.g @ w.t()
     w.g = inp.t() @ out.g
     b.g = out.g.sum(0)
 
-# %% ../nbs/02_backward.ipynb #9d086988
+# %% ../nbs/02_backward.ipynb #243ce966
 def relu_grad(inp:Tensor, # Input of the ReLU
               out:Tensor  # Its output; `out.g` holds dL/d(out)
              ):
@@ -34,7 +35,7 @@ def mse_grad(inp:Tensor, # Predictions, `(n, 1)`
     "Set `inp.g` for `mse(inp, targ)`"
     inp.g = 2. * (inp[:,0] - targ)[:,None] / targ.shape[0]
 
-# %% ../nbs/02_backward.ipynb #ffa96ddd
+# %% ../nbs/02_backward.ipynb #a17e7a3c
 def forward_and_backward(inp:Tensor,  # Batch of inputs, `(n, n_in)`
                          targ:Tensor, # Float targets, `(n,)`
                          w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor # Parameters, as from `init_params`
