@@ -6,18 +6,16 @@ cfg = ConfigParser(delimiters=['='])
 cfg.read('settings.ini', encoding='utf-8')
 cfg = cfg['DEFAULT']
 
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+licenses = {'apache2': 'Apache-2.0'}  # SPDX identifiers
 statuses = ['Planning', 'Pre-Alpha', 'Alpha', 'Beta', 'Production/Stable', 'Mature', 'Inactive']
-lic = licenses[cfg['license']]
 def reqs(key): return cfg.get(key, '').split()
 
 setuptools.setup(
     name=cfg['lib_name'], version=cfg['version'],
     description=cfg['description'], keywords=cfg['keywords'],
-    author=cfg['author'], author_email=cfg['author_email'], license=lic[0],
+    author=cfg['author'], author_email=cfg['author_email'], license=licenses[cfg['license']],
     classifiers=[f"Development Status :: {cfg['status']} - {statuses[int(cfg['status'])]}",
                  f"Intended Audience :: {cfg['audience']}",
-                 f"License :: {lic[1]}",
                  f"Natural Language :: {cfg['language']}",
                  f"Programming Language :: Python :: 3"],
     url=cfg['git_url'],
