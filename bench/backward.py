@@ -4,46 +4,23 @@ Times both alternately in one process (the machine is shared and noisy, so only 
 means anything), then measures each one's extra peak memory in a fresh subprocess (Linux: /proc/self).
 Usage: python bench/backward.py [--rounds 15]
 """
-import argparse, statistics, subprocess, sys, time
+import argparse, statistics, subprocess, sys
 import torch
 from mlp_from_scratch.data import load_mnist
-from mlp_from_scratch.forward import init_params, model, mse
-from mlp_from_scratch.backward import forward_and_backward
+from mlp_from_scratch.forward import init_params
+from mlp_from_scratch.check import grads_functions, grads_autograd, time_grads
 
-def hand(x, y, params): return forward_and_backward(x, y, *params)
-
-def autograd(x, y, params):
-    x = x.requires_grad_()
-    ps = [p.requires_grad_() for p in params]
-    loss = mse(model(x, *ps), y)
-    loss.backward()
-    return loss
-
-IMPLS = {'hand-written': hand, 'autograd': autograd}
+IMPLS = {'hand-written': grads_functions, 'autograd': grads_autograd}
 
 def setup():
     x, y = load_mnist()[:2]
     torch.manual_seed(42)
     return x, y.float(), init_params(784, 50)
 
-def run_once(name, x, y, params):
-    x, ps = x.clone(), [p.clone() for p in params]
-    t0 = time.perf_counter()
-    IMPLS[name](x, y, ps)
-    return time.perf_counter() - t0
-
-def peak_mib():
-    "Peak resident memory of this process since the last `reset_peak()` (Linux)"
+def _status(key):
+    "A field of /proc/self/status, in MiB"
     for line in open('/proc/self/status'):
-        if line.startswith('VmHWM:'): return int(line.split()[1]) / 1024
-
-def reset_peak():
-    "Forget the peak so far (loading the data peaks higher than the computation)"
-    with open('/proc/self/clear_refs', 'w') as f: f.write('5')
-
-def rss_mib():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024
+        if line.startswith(key): return int(line.split()[1]) / 1024
 
 def memory(name):
     "Extra peak RSS (MiB) of one forward+backward of `name`, measured in a fresh process"
@@ -53,10 +30,10 @@ def memory(name):
 def _memory_child(name):
     x, y, params = setup()
     x, ps = x.clone(), [p.clone() for p in params]
-    reset_peak()
-    before = rss_mib()
-    IMPLS[name](x, y, ps)
-    print(peak_mib() - before)
+    with open('/proc/self/clear_refs', 'w') as f: f.write('5')  # forget the peak of loading the data
+    before = _status('VmRSS:')
+    IMPLS[name](x, y, *ps)
+    print(_status('VmHWM:') - before)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -66,9 +43,9 @@ if __name__ == '__main__':
     if args.memory: sys.exit(_memory_child(args.memory))
     x, y, params = setup()
     times = {n: [] for n in IMPLS}
-    for n in IMPLS: run_once(n, x, y, params)  # warm-up
+    for f in IMPLS.values(): time_grads(f, x, y, params)  # warm-up
     for _ in range(args.rounds):
-        for n in IMPLS: times[n].append(run_once(n, x, y, params))
+        for n,f in IMPLS.items(): times[n].append(time_grads(f, x, y, params)[1])
     med = {n: statistics.median(t)*1e3 for n,t in times.items()}
     for n in IMPLS: print(f"{n:>13}: median {med[n]:6.1f} ms, min {min(times[n])*1e3:6.1f} ms over {args.rounds} rounds")
     print(f"ratio hand-written / autograd (medians): {med['hand-written']/med['autograd']:.2f}  (target <= 1.00)")

@@ -4,24 +4,24 @@
 
 # %% auto #0
 __all__ = ['GRAD_NAMES', 'IMPLEMENTATIONS', 'rel_error', 'cmp', 'fmt_row', 'grads_autograd', 'grads_functions', 'grads_modules',
-           'grads_nn_module', 'run_checks', 'mlp_check']
+           'grads_nn_module', 'time_grads', 'run_checks', 'mlp_check']
 
-# %% ../nbs/05_check.ipynb #9ed80450
+# %% ../nbs/05_check.ipynb #27e861ab
 import sys, time
 import torch
 from torch import Tensor
-from fastcore.script import call_parse, bool_arg
+from fastcore.script import call_parse, store_true
 from .data import load_mnist
 from .forward import init_params, model, mse
 from .backward import forward_and_backward
 from . import refactor, autograd
 
-# %% ../nbs/05_check.ipynb #667e3771
+# %% ../nbs/05_check.ipynb #226ebffb
 def rel_error(a:Tensor, b:Tensor)->float:
     "`max|a-b| / max(1e-8, max(|a|+|b|))`: 0 for equal tensors, about 1 for unrelated ones"
     return ((a-b).abs().max() / (a.abs()+b.abs()).max().clamp_min(1e-8)).item()
 
-# %% ../nbs/05_check.ipynb #bf125944
+# %% ../nbs/05_check.ipynb #c6520d60
 def cmp(name:str,   # Label for the report
         mine:Tensor, # Gradient to check (e.g. a hand-written `.g`)
         ref:Tensor,  # Reference (e.g. autograd's `.grad`, or a numerical gradient)
@@ -35,14 +35,14 @@ def cmp(name:str,   # Label for the report
     return dict(name=name, shape=tuple(mine.shape), exact=torch.equal(mine, ref), close=rel <= tol,
                 maxdiff=(mine-ref).abs().max().item(), rel=rel, note='')
 
-# %% ../nbs/05_check.ipynb #3663fac9
+# %% ../nbs/05_check.ipynb #3d8df7c8
 def fmt_row(row:dict)->str:
     "A `cmp` row as one aligned line of text (with the time, if the row has `secs`)"
     return (f"{row['name']:<24} {str(row['shape']):<12} | exact {str(row['exact']):<5} | close {str(row['close']):<5} "
             f"| max|diff| {row['maxdiff']:8.2e} | rel {row['rel']:8.2e} | {'ok  ' if row['close'] else 'FAIL'}"
             + (f" | {row['secs']*1e3:5.0f} ms" if 'secs' in row else '') + (f" | {row['note']}" if row['note'] else ''))
 
-# %% ../nbs/05_check.ipynb #83aeb17e
+# %% ../nbs/05_check.ipynb #26183d80
 GRAD_NAMES = ('w1', 'b1', 'w2', 'b2', 'x')
 
 def grads_autograd(x, targ, w1, b1, w2, b2):
@@ -65,7 +65,8 @@ def grads_modules(x, targ, w1, b1, w2, b2):
 
 def grads_nn_module(x, targ, w1, b1, w2, b2):
     "`autograd.Model`, an `nn.Module`, given the same weights"
-    m = autograd.Model(w1.shape[0], w1.shape[1], w2.shape[1]).to(x.device, x.dtype)
+    with torch.random.fork_rng(devices=[]):  # its own random init is overwritten: leave the caller's RNG as it was
+        m = autograd.Model(w1.shape[0], w1.shape[1], w2.shape[1]).to(x.device, x.dtype)
     with torch.no_grad():
         for p,v in zip(m.parameters(), (w1, b1, w2, b2)): p.copy_(v)
     x.requires_grad_()
@@ -74,8 +75,9 @@ def grads_nn_module(x, targ, w1, b1, w2, b2):
 
 IMPLEMENTATIONS = {'functions': grads_functions, 'Module layers': grads_modules, 'nn.Module': grads_nn_module}
 
-# %% ../nbs/05_check.ipynb #b241b772
-def _timed(f, x, targ, params, repeats=1):
+# %% ../nbs/05_check.ipynb #3409b2f1
+def time_grads(f, x, targ, params, repeats=1):
+    "Run gradient function `f` on fresh copies `repeats` times; return its last gradients and its best time in seconds"
     best = float('inf')
     for _ in range(repeats):
         xc, ps = x.clone(), [p.clone() for p in params]
@@ -93,23 +95,23 @@ def run_checks(x:Tensor, targ:Tensor, params, # Input, float targets and `(w1, b
               )->list:
     "Compare every gradient of every implementation in `impls` with autograd's"
     log = log or (lambda s: None)
-    ref, secs = _timed(grads_autograd, x, targ, params, repeats)
+    ref, secs = time_grads(grads_autograd, x, targ, params, repeats)
     log(f"reference: autograd, forward+backward in {secs*1e3:.0f} ms")
     rows = []
     for impl,f in (impls or IMPLEMENTATIONS).items():
-        grads, secs = _timed(f, x, targ, params, repeats)
+        grads, secs = time_grads(f, x, targ, params, repeats)
         for n,g,r in zip(GRAD_NAMES, grads, ref):
             rows.append(dict(cmp(f'{impl}: {n}', g, r, tol), secs=secs))
             log(fmt_row(rows[-1]))
     return rows
 
-# %% ../nbs/05_check.ipynb #cd6adda8
+# %% ../nbs/05_check.ipynb #06ce5e76
 @call_parse
 def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy, fetched on first use
               nh:int=50,           # Hidden units
               seed:int=42,         # Random seed for the weights
               tol:float=None,      # Largest relative error that passes (default 1e-4, or 1e-10 with --double)
-              double:bool_arg=False, # Run in float64
+              double:store_true=False, # Run in float64
               repeats:int=3        # Runs per implementation; the fastest time is shown
              ):
     "Check every hand-written gradient against autograd on the full MNIST training set"
