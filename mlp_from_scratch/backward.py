@@ -5,12 +5,11 @@
 # %% auto #0
 __all__ = ['lin_grad', 'relu_grad', 'mse_grad', 'forward_and_backward']
 
-# %% ../nbs/02_backward.ipynb #83473b66
-import torch
+# %% ../nbs/02_backward.ipynb #e7b65358
 from torch import Tensor
 from .forward import lin, relu, mse
 
-# %% ../nbs/02_backward.ipynb #700aa706
+# %% ../nbs/02_backward.ipynb #1de18c06
 def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
              out:Tensor, # Output of the layer; `out.g` holds dL/d(out), `(n, n_out)`
              w:Tensor,   # Weights, `(n_in, n_out)`
@@ -22,7 +21,7 @@ def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
     w.g = inp.t() @ out.g
     b.g = out.g.sum(0)
 
-# %% ../nbs/02_backward.ipynb #243ce966
+# %% ../nbs/02_backward.ipynb #51796e8b
 def relu_grad(inp:Tensor, # Input of the ReLU
               out:Tensor  # Its output; `out.g` holds dL/d(out)
              ):
@@ -35,7 +34,7 @@ def mse_grad(inp:Tensor, # Predictions, `(n, 1)`
     "Set `inp.g` for `mse(inp, targ)`"
     inp.g = 2. * (inp[:,0] - targ)[:,None] / targ.shape[0]
 
-# %% ../nbs/02_backward.ipynb #a17e7a3c
+# %% ../nbs/02_backward.ipynb #bd56d697
 def forward_and_backward(inp:Tensor,  # Batch of inputs, `(n, n_in)`
                          targ:Tensor, # Float targets, `(n,)`
                          w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor # Parameters, as from `init_params`

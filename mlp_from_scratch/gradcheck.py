@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['num_grad', 'report', 'check_grads', 'check_module']
 
-# %% ../nbs/06_gradcheck.ipynb #fe493c7b
+# %% ../nbs/06_gradcheck.ipynb #9063e499
 import torch
 from torch import Tensor
 from typing import Callable
 from .check import cmp, fmt_row
 
-# %% ../nbs/06_gradcheck.ipynb #fe6249b8
+# %% ../nbs/06_gradcheck.ipynb #36fd0844
 def num_grad(f:Callable, # Scalar-valued function of `inputs`
              *inputs:Tensor, # Tensors to differentiate `f` with respect to
              h:float=1e-6    # Step of the central difference
@@ -31,7 +31,7 @@ def num_grad(f:Callable, # Scalar-valued function of `inputs`
         grads.append(g)
     return tuple(grads)
 
-# %% ../nbs/06_gradcheck.ipynb #591bbca7
+# %% ../nbs/06_gradcheck.ipynb #43ce675e
 def report(grads, # Gradients to check, e.g. hand-written `.g`s
            refs,  # References, one per gradient: autograd's `.grad`s or `num_grad`s
            names=None,     # Row labels; default `0, 1, ...`
@@ -48,13 +48,13 @@ def report(grads, # Gradients to check, e.g. hand-written `.g`s
         for r in rows: print(fmt_row(r))
     return rows
 
-# %% ../nbs/06_gradcheck.ipynb #f665614c
+# %% ../nbs/06_gradcheck.ipynb #b3c41cfa
 def _upstream(out:Tensor, seed:int)->Tensor:
     "Random `out.g` shaped like `out`; 1 for a scalar (a loss)"
     if out.dim() == 0: return torch.ones_like(out)
     return torch.randn(out.shape, dtype=out.dtype, generator=torch.Generator().manual_seed(seed))
 
-# %% ../nbs/06_gradcheck.ipynb #eafa0d49
+# %% ../nbs/06_gradcheck.ipynb #a246d5c5
 def check_grads(fwd:Callable,    # Forward pass: `fwd(*inputs)` returns a tensor
                 bwd:Callable,    # Hand-written backward, called as `bwd(out, *inputs)` right after `fwd`; sets `.g`
                 *inputs:Tensor,  # Arguments of `fwd`
@@ -80,7 +80,7 @@ def check_grads(fwd:Callable,    # Forward pass: `fwd(*inputs)` returns a tensor
         raise AssertionError('hand-written gradient differs from num_grad:\n' + '\n'.join(bad))
     return rows
 
-# %% ../nbs/06_gradcheck.ipynb #715d2cb3
+# %% ../nbs/06_gradcheck.ipynb #79fa3869
 def check_module(make:Callable,   # Builds the module from `params`: a class such as `Lin`, `Relu`, `Mse` or `Model`
                  *inputs:Tensor,  # Arguments of the module's call, e.g. `inp, targ`
                  params=(),       # Tensors the module holds, passed to `make`, e.g. `(w, b)` for `Lin`

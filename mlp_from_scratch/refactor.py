@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Model']
 
-# %% ../nbs/03_refactor.ipynb #91bd5d2b
+# %% ../nbs/03_refactor.ipynb #4135cc9b
 from torch import Tensor
 from .forward import lin, relu, mse
 from .backward import lin_grad, relu_grad, mse_grad
 
-# %% ../nbs/03_refactor.ipynb #6ea108a9
+# %% ../nbs/03_refactor.ipynb #a6473266
 class Module():
     "A layer that remembers its arguments and output, and backpropagates through `bwd`"
     def __call__(self, *args):
@@ -22,26 +22,26 @@ class Module():
     def backward(self): self.bwd(self.out, *self.args)
     def bwd(self, out, *args): raise NotImplementedError(f'{type(self).__name__} must define `bwd`')
 
-# %% ../nbs/03_refactor.ipynb #ab122480
+# %% ../nbs/03_refactor.ipynb #9c6ba02c
 class Relu(Module):
     "ReLU layer"
     def forward(self, inp): return relu(inp)
     def bwd(self, out, inp): relu_grad(inp, out)
 
-# %% ../nbs/03_refactor.ipynb #1bac12de
+# %% ../nbs/03_refactor.ipynb #2c4f145f
 class Lin(Module):
     "Linear layer with weights `w` `(n_in, n_out)` and bias `b` `(n_out,)`"
     def __init__(self, w:Tensor, b:Tensor): self.w,self.b = w,b
     def forward(self, inp): return lin(inp, self.w, self.b)
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b)
 
-# %% ../nbs/03_refactor.ipynb #78fce220
+# %% ../nbs/03_refactor.ipynb #d5df8551
 class Mse(Module):
     "Mean squared error loss of `(n, 1)` predictions against `(n,)` targets"
     def forward(self, inp, targ): return mse(inp, targ)
     def bwd(self, out, inp, targ): mse_grad(inp, targ)
 
-# %% ../nbs/03_refactor.ipynb #e3e243a9
+# %% ../nbs/03_refactor.ipynb #597d1121
 class Model():
     "The lesson's MLP from `Module` layers: `model(x, targ)` is the loss, `model.backward()` sets every `.g`"
     def __init__(self, w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor):
