@@ -7,14 +7,14 @@ cfg.read('settings.ini', encoding='utf-8')
 cfg = cfg['DEFAULT']
 
 licenses = {'apache2': 'Apache-2.0'}  # SPDX identifiers
-statuses = ['Planning', 'Pre-Alpha', 'Alpha', 'Beta', 'Production/Stable', 'Mature', 'Inactive']
+statuses = ['Planning', 'Pre-Alpha', 'Alpha', 'Beta', 'Production/Stable', 'Mature', 'Inactive']  # Trove numbers them from 1
 def reqs(key): return cfg.get(key, '').split()
 
 setuptools.setup(
     name=cfg['lib_name'], version=cfg['version'],
     description=cfg['description'], keywords=cfg['keywords'],
     author=cfg['author'], author_email=cfg['author_email'], license=licenses[cfg['license']],
-    classifiers=[f"Development Status :: {cfg['status']} - {statuses[int(cfg['status'])]}",
+    classifiers=[f"Development Status :: {cfg['status']} - {statuses[int(cfg['status'])-1]}",
                  f"Intended Audience :: {cfg['audience']}",
                  f"Natural Language :: {cfg['language']}",
                  f"Programming Language :: Python :: 3"],
