@@ -7,7 +7,7 @@ __all__ = ['OPTS', 'LRS', 'init_layer', 'InputLin', 'Classifier', 'get_model', '
            'accuracy', 'hand_step', 'fit', 'torch_model', 'torch_step', 'get_opt', 'train', 'plot_history',
            'save_classifier', 'load_classifier', 'mlp_train']
 
-# %% ../nbs/08_training.ipynb #e78f99f5
+# %% ../nbs/08_training.ipynb #feb7b52e
 import math, sys, tempfile, time
 from pathlib import Path
 import torch, matplotlib.pyplot as plt
@@ -21,7 +21,7 @@ from .refactor import Lin, Relu
 from .backward import lin_grad
 from .losses import CrossEntropy
 
-# %% ../nbs/08_training.ipynb #9f8e7182
+# %% ../nbs/08_training.ipynb #499a2d85
 def init_layer(n_in:int,  # Inputs of the layer
                n_out:int, # Outputs of the layer
                generator:torch.Generator=None # Source of the random weights
@@ -29,12 +29,12 @@ def init_layer(n_in:int,  # Inputs of the layer
     "Kaiming/He initialised weights `randn(n_in, n_out) * sqrt(2/n_in)` and zero biases"
     return torch.randn(n_in, n_out, generator=generator) * math.sqrt(2/n_in), torch.zeros(n_out)
 
-# %% ../nbs/08_training.ipynb #05787e4f
+# %% ../nbs/08_training.ipynb #6f260f43
 class InputLin(Lin):
     "A `Lin` whose input is data: its backward sets `w.g` and `b.g` but not `inp.g`"
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b, inp_g=False)
 
-# %% ../nbs/08_training.ipynb #f7cf7618
+# %% ../nbs/08_training.ipynb #3b445cb1
 class Classifier():
     "MLP of `Lin` and `Relu` layers from parameters `w1, b1, w2, b2, ...`: `model(x)` is the logits, `model.backward()` sets every `.g`"
     def __init__(self, *params:Tensor):
@@ -51,7 +51,7 @@ class Classifier():
         "Backpropagate from the logits' `.g`, set by the loss"
         for l in reversed(self.layers): l.backward()
 
-# %% ../nbs/08_training.ipynb #e537c482
+# %% ../nbs/08_training.ipynb #68674458
 def get_model(n_in:int=784, # Inputs (pixels)
               nh:int=256,   # Units in each hidden layer
               n_out:int=10, # Outputs (classes)
@@ -62,7 +62,7 @@ def get_model(n_in:int=784, # Inputs (pixels)
     sizes = [n_in] + [nh]*depth + [n_out]
     return Classifier(*[p for a,b in zip(sizes[:-1], sizes[1:]) for p in init_layer(a, b, generator)])
 
-# %% ../nbs/08_training.ipynb #dbd3844a
+# %% ../nbs/08_training.ipynb #bcf1d362
 class SGD():
     "SGD with momentum on the `.g` of `params`, as `torch.optim.SGD(params, lr, momentum=mom, weight_decay=wd)`"
     def __init__(self, params:list, # Tensors whose `.g` is set before each `step`
@@ -80,7 +80,7 @@ class SGD():
             buf.mul_(self.mom).add_(g)
             p.sub_(buf, alpha=self.lr)
 
-# %% ../nbs/08_training.ipynb #661bea3c
+# %% ../nbs/08_training.ipynb #d322dbdb
 class Adam():
     "Adam on the `.g` of `params`, as `torch.optim.Adam(params, lr, betas=(beta1, beta2), eps=eps, weight_decay=wd)`"
     def __init__(self, params:list, # Tensors whose `.g` is set before each `step`
@@ -106,7 +106,7 @@ class Adam():
             v.mul_(self.beta2).addcmul_(g, g, value=1-self.beta2)
             p.addcdiv_(m, (v.sqrt() / sqrt_bc2).add_(self.eps), value=-step_size)
 
-# %% ../nbs/08_training.ipynb #7917e7bc
+# %% ../nbs/08_training.ipynb #ef744bbd
 def batches(n:int,   # Number of examples
             bs:int,  # Batch size; the last batch holds what is left
             generator:torch.Generator=None # Source of the random order
@@ -114,7 +114,7 @@ def batches(n:int,   # Number of examples
     "Index tensors of the shuffled minibatches covering `range(n)` once"
     return torch.randperm(n, generator=generator).split(bs)
 
-# %% ../nbs/08_training.ipynb #dfd44054
+# %% ../nbs/08_training.ipynb #a05f3d36
 def cos_sched(start:float, end:float, pos:float)->float:
     "Cosine interpolation from `start` (at `pos=0`) to `end` (at `pos=1`)"
     return end + (start-end) * (1 + math.cos(math.pi*pos)) / 2
@@ -131,14 +131,14 @@ def one_cycle(step:int,     # Current step, from 0
     if step < n_up: return cos_sched(lr_max/div, lr_max, step/n_up)
     return cos_sched(lr_max, lr_max/div_final, (step-n_up) / max(1, total-1-n_up))
 
-# %% ../nbs/08_training.ipynb #a3623daa
+# %% ../nbs/08_training.ipynb #34d3670f
 def accuracy(logits:Tensor, # Scores `(n, c)`
              targ:Tensor    # Class indices, int64 `(n,)`
             )->float:
     "Fraction of rows whose largest logit is the target class"
     return (logits.argmax(1) == targ).float().mean().item()
 
-# %% ../nbs/08_training.ipynb #1382e6c5
+# %% ../nbs/08_training.ipynb #8f443e44
 def hand_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
     "One training step of a hand-written `model` and optimiser `opt` at learning rate `lr`; returns the loss"
     opt.lr = lr
@@ -149,7 +149,7 @@ def hand_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
     opt.step()
     return loss
 
-# %% ../nbs/08_training.ipynb #d264fa65
+# %% ../nbs/08_training.ipynb #2378a20d
 def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         data:tuple,         # `(x_train, y_train, x_valid, y_valid)`
         epochs:int=10,      # Passes over the training set
@@ -186,7 +186,7 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         if progress: mb.write([str(epoch)] + [f"{hist[k][-1]:.4f}" for k in ('train_loss', 'valid_loss', 'valid_acc')], table=True)
     return hist
 
-# %% ../nbs/08_training.ipynb #c91c49a7
+# %% ../nbs/08_training.ipynb #f1567a5c
 def torch_model(model:Classifier)->nn.Sequential:
     "The same network as `nn.Linear` and `nn.ReLU` layers in an `nn.Sequential`, starting from `model`'s weights"
     layers = []
@@ -205,7 +205,7 @@ def torch_step(model:nn.Module, opt:torch.optim.Optimizer, xb:Tensor, yb:Tensor,
     opt.step()
     return loss.detach()
 
-# %% ../nbs/08_training.ipynb #2765b209
+# %% ../nbs/08_training.ipynb #5dd159d5
 OPTS = {'sgd': (SGD, lambda ps, lr, wd: torch.optim.SGD(ps, lr=lr, momentum=0.9, weight_decay=wd)),
         'adam': (Adam, lambda ps, lr, wd: torch.optim.Adam(ps, lr=lr, weight_decay=wd))}
 LRS = {'sgd': 0.2, 'adam': 3e-3}  # default peak learning rates
@@ -220,7 +220,7 @@ def get_opt(name:str,    # 'sgd' (momentum 0.9) or 'adam'
     hand,ref = OPTS[name]
     return ref(params, lr, wd) if reference else hand(params, lr=lr, wd=wd)
 
-# %% ../nbs/08_training.ipynb #cc8595fb
+# %% ../nbs/08_training.ipynb #257562c0
 def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           epochs:int=10,     # Passes over the training set
           nh:int=256,        # Units in each hidden layer
@@ -243,7 +243,7 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
     hist = fit(model, o, data, epochs, bs, lr, step=torch_step if reference else hand_step, seed=seed, progress=progress)
     return model, hist
 
-# %% ../nbs/08_training.ipynb #0a241863
+# %% ../nbs/08_training.ipynb #4d78add9
 def plot_history(hist:dict # As returned by `fit`
                 )->plt.Figure:
     "Loss per batch and per epoch (train and valid), and validation accuracy per epoch"
@@ -261,22 +261,25 @@ def plot_history(hist:dict # As returned by `fit`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/08_training.ipynb #ca1e85d5
+# %% ../nbs/08_training.ipynb #acf157cd
+def _param_names(n:int)->list:
+    "Names of `n` parameters in the lesson's order: `w1, b1, w2, b2, ...`"
+    return [f'{c}{i}' for i in range(1, n//2+1) for c in 'wb']
+
 def save_classifier(model:Classifier, # The model to save
                     fname,            # Path of the `.safetensors` file
                     **meta            # Strings (or values that `str` can turn into them) stored alongside
                    ):
     "Save `model`'s parameters as `w1, b1, w2, b2, ...` in a safetensors file"
-    names = [f'{c}{i//2+1}' for i,c in zip(range(len(model.params)), 'wb'*len(model.params))]
-    save_file(dict(zip(names, model.params)), str(fname), metadata={k:str(v) for k,v in meta.items()})
+    save_file(dict(zip(_param_names(len(model.params)), model.params)), str(fname), metadata={k:str(v) for k,v in meta.items()})
 
 def load_classifier(fname # A file written by `save_classifier`
                    )->Classifier:
     "Rebuild a `Classifier` from the safetensors file `fname`"
     ts = load_file(str(fname))
-    return Classifier(*[ts[f'{c}{i}'] for i in range(1, len(ts)//2+1) for c in 'wb'])
+    return Classifier(*[ts[k] for k in _param_names(len(ts))])
 
-# %% ../nbs/08_training.ipynb #05273af0
+# %% ../nbs/08_training.ipynb #544af42a
 def _check_out(out:Path):
     "Create `out` and make sure a file can be written there, or exit"
     try:
@@ -284,7 +287,7 @@ def _check_out(out:Path):
         with tempfile.TemporaryFile(dir=out): pass
     except OSError as e: sys.exit(f'mlp_train: cannot write to the output folder {out}: {e.strerror or e}')
 
-# %% ../nbs/08_training.ipynb #687df9de
+# %% ../nbs/08_training.ipynb #88caccf4
 @call_parse
 def mlp_train(epochs:int=10,   # Passes over the training set
               nh:int=256,      # Units in each hidden layer
