@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['lin_grad', 'relu_grad', 'mse_grad', 'forward_and_backward']
 
-# %% ../nbs/02_backward.ipynb #e7b65358
+# %% ../nbs/02_backward.ipynb #420ccac1
 from torch import Tensor
 from .forward import lin, relu, mse
 
-# %% ../nbs/02_backward.ipynb #1de18c06
+# %% ../nbs/02_backward.ipynb #f49893db
 def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
              out:Tensor, # Output of the layer; `out.g` holds dL/d(out), `(n, n_out)`
              w:Tensor,   # Weights, `(n_in, n_out)`
@@ -21,20 +21,21 @@ def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
     w.g = inp.t() @ out.g
     b.g = out.g.sum(0)
 
-# %% ../nbs/02_backward.ipynb #51796e8b
+# %% ../nbs/02_backward.ipynb #5e2d75b9
 def relu_grad(inp:Tensor, # Input of the ReLU
               out:Tensor  # Its output; `out.g` holds dL/d(out)
              ):
     "Set `inp.g` for `out = relu(inp)`: the gradient passes where `inp > 0`"
     inp.g = out.g * (inp > 0)
 
-def mse_grad(inp:Tensor, # Predictions, `(n, 1)`
-             targ:Tensor # Targets, `(n,)`
+def mse_grad(inp:Tensor,  # Predictions, `(n, 1)`
+             targ:Tensor, # Targets, `(n,)`
+             g=1.         # The loss's own upstream gradient dL/d(mse): 1 when the MSE is the loss, the root of the graph
             ):
-    "Set `inp.g` for `mse(inp, targ)`"
-    inp.g = 2. * (inp[:,0] - targ)[:,None] / targ.shape[0]
+    "Set `inp.g` for `mse(inp, targ)`, times its upstream gradient `g`"
+    inp.g = (2. * g / targ.shape[0]) * (inp[:,0] - targ)[:,None]
 
-# %% ../nbs/02_backward.ipynb #bd56d697
+# %% ../nbs/02_backward.ipynb #c7a5ad69
 def forward_and_backward(inp:Tensor,  # Batch of inputs, `(n, n_in)`
                          targ:Tensor, # Float targets, `(n,)`
                          w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor # Parameters, as from `init_params`

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['init_params', 'lin', 'relu', 'model', 'mse']
 
-# %% ../nbs/01_forward.ipynb #266873c5
+# %% ../nbs/01_forward.ipynb #76b9b90c
 import torch
 from torch import Tensor
 
-# %% ../nbs/01_forward.ipynb #49dc735b
+# %% ../nbs/01_forward.ipynb #8f739979
 def init_params(n_in:int=784, # Inputs per example
                 nh:int=50,    # Hidden units
                 n_out:int=1   # Outputs
@@ -21,7 +21,7 @@ def init_params(n_in:int=784, # Inputs per example
     b2 = torch.zeros(n_out)
     return w1, b1, w2, b2
 
-# %% ../nbs/01_forward.ipynb #59d78f99
+# %% ../nbs/01_forward.ipynb #da1862f1
 def lin(x:Tensor, # Activations, one row per example, `(n, n_in)`
         w:Tensor, # Weights, `(n_in, n_out)`
         b:Tensor  # Bias, `(n_out,)`
@@ -29,19 +29,19 @@ def lin(x:Tensor, # Activations, one row per example, `(n, n_in)`
     "Linear layer: `x@w + b`"
     return x@w + b
 
-# %% ../nbs/01_forward.ipynb #c8854575
+# %% ../nbs/01_forward.ipynb #ef12c658
 def relu(x:Tensor)->Tensor:
     "Rectified linear unit: `max(x, 0)` elementwise"
     return x.clamp_min(0.)
 
-# %% ../nbs/01_forward.ipynb #3eecb16e
+# %% ../nbs/01_forward.ipynb #cd82552e
 def model(xb:Tensor, w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor)->Tensor:
     "The 2-layer MLP: `lin(relu(lin(xb, w1, b1)), w2, b2)`"
     l1 = lin(xb, w1, b1)
     l2 = relu(l1)
     return lin(l2, w2, b2)
 
-# %% ../nbs/01_forward.ipynb #9658df31
+# %% ../nbs/01_forward.ipynb #089a63c7
 def mse(output:Tensor, # Predictions, `(n, 1)`
         targ:Tensor    # Targets, `(n,)`
        )->Tensor:

@@ -5,31 +5,31 @@
 # %% auto #0
 __all__ = ['logsumexp', 'log_softmax', 'nll', 'CrossEntropy']
 
-# %% ../nbs/07_losses.ipynb #1a7bb92f
+# %% ../nbs/07_losses.ipynb #d0405b85
 import torch
 from torch import Tensor
 from .refactor import Module
 
-# %% ../nbs/07_losses.ipynb #d1937c85
+# %% ../nbs/07_losses.ipynb #6617d0d9
 def logsumexp(x:Tensor # Logits, `(n, c)`
              )->Tensor:
     "Row-wise `log(sum(exp(x)))`, shifted by the row maximum so it never overflows"
     m = x.max(-1)[0]
     return m + (x - m[:,None]).exp().sum(-1).log()
 
-# %% ../nbs/07_losses.ipynb #c103de70
+# %% ../nbs/07_losses.ipynb #9c160d78
 def log_softmax(x:Tensor)->Tensor:
     "Row-wise log of the softmax of logits `x`"
     return x - logsumexp(x)[:,None]
 
-# %% ../nbs/07_losses.ipynb #89c7fb64
+# %% ../nbs/07_losses.ipynb #6b367dcb
 def nll(logp:Tensor, # Log-probabilities, `(n, c)`
         targ:Tensor  # Class indices, int64 `(n,)`
        )->Tensor:
     "Mean negative log-likelihood of the target classes"
     return -logp[torch.arange(len(targ)), targ].mean()
 
-# %% ../nbs/07_losses.ipynb #2f2a30ad
+# %% ../nbs/07_losses.ipynb #bb36745f
 class CrossEntropy(Module):
     "Cross-entropy loss of logits `(n, c)` against int64 targets `(n,)`, with a hand-written backward"
     def forward(self, inp, targ):
@@ -38,4 +38,4 @@ class CrossEntropy(Module):
     def bwd(self, out, inp, targ):
         g = self.logp.exp()
         g[torch.arange(len(targ)), targ] -= 1.
-        inp.g = g.div_(len(targ))
+        inp.g = g.mul_(out.g / len(targ))
