@@ -1,40 +1,78 @@
-"""Time the hand-written training against its PyTorch autograd twin: same network, initial weights, batches and schedule.
+"""Time the hand-written training against its PyTorch autograd twin and against the floor, in one run.
 
     python bench/train.py                        # the `mlp_train` defaults: 784-256-10, SGD, 10 epochs
-    python bench/train.py --preset best          # any preset or option of `mlp_train`
+    python bench/train.py --preset speed         # any preset or option of `mlp_train`
+    python bench/train.py --device cuda          # on a GPU, with `torch.compile`d autograd as a second reference
 
-Runs alternate, hand-written then autograd, so that both meet the same machine load; the fastest of `--rounds` runs of each is
-compared (medians too). Each run includes the per-epoch validation, exactly as `mlp_train` trains.
+Three trainings from the same initial weights, batches and schedule:
+- hand-written: `train(...)`, exactly as `mlp_train` trains (per-epoch validation included);
+- autograd: `train(..., reference=True)`, the same network as `nn.Linear`/`nn.ReLU`, `F.cross_entropy`, `torch.optim`;
+- floor: the work no implementation can avoid, the same batches' gather and matrix products (forward and backward),
+  and the validation's forward products, with nothing else.
+Runs alternate so that all meet the same machine load; the fastest of `--rounds` runs of each is compared (medians too).
 """
 import statistics, time
 import torch
 from fastcore.script import call_parse
 from mlp_from_scratch.data import load_mnist
-from mlp_from_scratch.learner import train
+from mlp_from_scratch.init import get_model
+from mlp_from_scratch.autograd import twin
+from mlp_from_scratch.learner import train, fit, batches, torch_step, check_options
+from mlp_from_scratch.optim import OPTIMIZERS
 from mlp_from_scratch.training import train_options, train_config
 
-def timed_train(data, reference, cfg):
-    t0 = time.perf_counter()
-    _,hist = train(data, reference=reference, progress=False, **cfg)
-    return time.perf_counter()-t0, hist['valid_acc'][-1]
+def _sync(dev):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+def floor(data, cfg, dev, dtype):
+    "The same batches' gather and matmuls (forward and backward), and the validation's forward matmuls"
+    x,y,xv,_ = (t.to(dev, dtype if t.is_floating_point() else None) for t in data)
+    ws = [p for n,p in get_model(784, cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype)
+          .named_parameters().items() if n[0] == 'w']
+    gen = torch.Generator().manual_seed(cfg['seed'])
+    for _ in range(cfg['epochs']):
+        for idx in batches(len(x), cfg['bs'], gen, dev):
+            acts = [x.index_select(0, idx)]
+            for w in ws: acts.append(acts[-1] @ w)
+            g = acts[-1]
+            for i in range(len(ws)-1, -1, -1):
+                acts[i].t() @ g                  # the weight's gradient
+                if i: g = g @ ws[i].t()          # the input's, except for the data
+        h = xv
+        for w in ws: h = h @ w
+        h.sum().item()                           # fit reads its losses back once per epoch
+    _sync(dev)
+
+def compiled(data, cfg, dev, dtype):
+    "The autograd twin under `torch.compile`"
+    model = twin(get_model(784, cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype))
+    o = OPTIMIZERS[cfg['opt']](list(model.parameters()), lr=cfg['lr'], wd=cfg['wd']).twin(model.parameters())
+    return fit(torch.compile(model), o, data, cfg['epochs'], cfg['bs'], cfg['lr'], step=torch_step, seed=cfg['seed'], progress=False)
 
 @call_parse
 @train_options
 def main(rounds:int=3, # Timed runs of each
          **opts):
-    "Time the hand-written training against its PyTorch autograd twin"
+    "Time the hand-written training against its autograd twin and the floor"
     cfg = train_config(**opts)
+    dev,dtype = check_options(**cfg)
     data = load_mnist()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; " + ', '.join(f'{k} {v}' for k,v in cfg.items()))
-    warm = [t[:5000] for t in data]  # one-off costs (allocator, kernels' first calls) out of the timings
-    for ref in (False, True): timed_train(warm, ref, dict(cfg, epochs=1))
-    res = {'hand-written': [], 'autograd': []}
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {dev}; " + ', '.join(f'{k} {v}' for k,v in cfg.items()))
+    runs = {'hand-written': lambda d,c: train(d, progress=False, **c)[1],
+            'autograd': lambda d,c: train(d, reference=True, progress=False, **c)[1],
+            'floor': lambda d,c: floor(d, c, dev, dtype)}
+    if dev.type == 'cuda': runs['compiled autograd'] = lambda d,c: compiled(d, c, dev, dtype)
+    warm = [t[:5000] for t in data]  # one-off costs (allocator, kernels' first calls, compilation) out of the timings
+    for f in runs.values(): f(warm, dict(cfg, epochs=1))
+    res = {n: [] for n in runs}
     for r in range(rounds):
-        for name in res:
-            secs,acc = timed_train(data, name == 'autograd', cfg)
-            res[name].append((secs, acc))
-            print(f"round {r+1}: {name:<12} {secs:6.2f} s   valid accuracy {acc:.2%}", flush=True)
-    (th,ah),(ta,aa) = (min(v) for v in res.values())
-    mh,ma = (statistics.median(t for t,_ in v) for v in res.values())
-    print(f"\nfastest of {rounds}: hand-written {th:.2f} s ({ah:.2%}), autograd {ta:.2f} s ({aa:.2%}), "
-          f"ratio hand/autograd {th/ta:.2f} (medians {mh:.2f} s and {ma:.2f} s, ratio {mh/ma:.2f})")
+        for name,f in runs.items():
+            t0 = time.perf_counter()
+            hist = f(data, cfg)
+            res[name].append(secs := time.perf_counter()-t0)
+            acc = f"   valid accuracy {hist['valid_acc'][-1]:.2%}" if hist else ''
+            print(f"round {r+1}: {name:<18} {secs:6.2f} s{acc}", flush=True)
+    best,med = {n: min(v) for n,v in res.items()},{n: statistics.median(v) for n,v in res.items()}
+    print(f"\nfastest of {rounds} (median): " + ', '.join(f'{n} {best[n]:.2f} s ({med[n]:.2f} s)' for n in runs))
+    for ref,target in [('autograd', 0.8), ('floor', 1.25)] + [('compiled autograd', 1.0)]*(dev.type == 'cuda'):
+        print(f"hand-written / {ref:<17}: {best['hand-written']/best[ref]:.2f} (medians {med['hand-written']/med[ref]:.2f}), target <= {target}")

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['lin_grad', 'relu_grad', 'mse_grad', 'forward_and_backward']
 
-# %% ../nbs/02_backward.ipynb #420ccac1
+# %% ../nbs/02_backward.ipynb #ec37897e
 from torch import Tensor
 from .forward import lin, relu, mse
 
-# %% ../nbs/02_backward.ipynb #f49893db
+# %% ../nbs/02_backward.ipynb #a9a5a1a8
 def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
              out:Tensor, # Output of the layer; `out.g` holds dL/d(out), `(n, n_out)`
              w:Tensor,   # Weights, `(n_in, n_out)`
@@ -21,12 +21,12 @@ def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
     w.g = inp.t() @ out.g
     b.g = out.g.sum(0)
 
-# %% ../nbs/02_backward.ipynb #5e2d75b9
+# %% ../nbs/02_backward.ipynb #571acda6
 def relu_grad(inp:Tensor, # Input of the ReLU
               out:Tensor  # Its output; `out.g` holds dL/d(out)
              ):
-    "Set `inp.g` for `out = relu(inp)`: the gradient passes where `inp > 0`"
-    inp.g = out.g * (inp > 0)
+    "Set `inp.g` for `out = relu(inp)`: the gradient passes where `inp > 0`, that is where `out` is positive"
+    inp.g = out.g * out.sign()
 
 def mse_grad(inp:Tensor,  # Predictions, `(n, 1)`
              targ:Tensor, # Targets, `(n,)`
@@ -35,7 +35,7 @@ def mse_grad(inp:Tensor,  # Predictions, `(n, 1)`
     "Set `inp.g` for `mse(inp, targ)`, times its upstream gradient `g`"
     inp.g = (2. * g / targ.shape[0]) * (inp[:,0] - targ)[:,None]
 
-# %% ../nbs/02_backward.ipynb #c7a5ad69
+# %% ../nbs/02_backward.ipynb #bbb3fa94
 def forward_and_backward(inp:Tensor,  # Batch of inputs, `(n, n_in)`
                          targ:Tensor, # Float targets, `(n,)`
                          w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor # Parameters, as from `init_params`

@@ -6,7 +6,7 @@
 __all__ = ['batches', 'cos_sched', 'one_cycle', 'accuracy', 'hand_step', 'torch_step', 'fit', 'get_device', 'check_options',
            'train', 'plot_history']
 
-# %% ../nbs/10_learner.ipynb #98bfb5a3
+# %% ../nbs/10_learner.ipynb #7c7120fb
 import math
 import torch
 import torch.nn.functional as F
@@ -16,7 +16,7 @@ from .autograd import twin
 from .init import get_model
 from .optim import OPTIMIZERS
 
-# %% ../nbs/10_learner.ipynb #6a09328a
+# %% ../nbs/10_learner.ipynb #c17b1606
 def batches(n:int,   # Number of examples
             bs:int,  # Batch size; the last batch holds what is left
             generator:torch.Generator=None, # Source of the random order
@@ -25,7 +25,7 @@ def batches(n:int,   # Number of examples
     "Index tensors of the shuffled minibatches covering `range(n)` once"
     return torch.randperm(n, generator=generator).to(device).split(bs)
 
-# %% ../nbs/10_learner.ipynb #429c5067
+# %% ../nbs/10_learner.ipynb #7f68b8ae
 def cos_sched(start:float, end:float, pos:float)->float:
     "Cosine interpolation from `start` (at `pos=0`) to `end` (at `pos=1`)"
     return end + (start-end) * (1 + math.cos(math.pi*pos)) / 2
@@ -42,14 +42,14 @@ def one_cycle(step:int,     # Current step, from 0
     if step < n_up: return cos_sched(lr_max/div, lr_max, step/n_up)
     return cos_sched(lr_max, lr_max/div_final, (step-n_up) / max(1, total-1-n_up))
 
-# %% ../nbs/10_learner.ipynb #a74943e7
+# %% ../nbs/10_learner.ipynb #be7c69fb
 def accuracy(logits:Tensor, # Scores `(n, c)`
              targ:Tensor    # Class indices, int64 `(n,)`
             )->float:
     "Fraction of rows whose largest logit is the target class"
     return (logits.argmax(1) == targ).float().mean().item()
 
-# %% ../nbs/10_learner.ipynb #d02c91fd
+# %% ../nbs/10_learner.ipynb #39b8df58
 def hand_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
     "One training step of a hand-written `model` and optimiser `opt` at learning rate `lr`; returns the loss"
     opt.lr = lr
@@ -69,7 +69,7 @@ def torch_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
     opt.step()
     return loss.detach()
 
-# %% ../nbs/10_learner.ipynb #e7325463
+# %% ../nbs/10_learner.ipynb #c5704534
 def _progress(it, on, parent=None):
     "`it` behind a fastprogress bar if `on`; imported only then"
     if not on: return it
@@ -98,7 +98,8 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
     for epoch in mb:
         bb,start = batches(n, bs, gen, p.device),len(hist['lr'])
         lrs = [sched(start+i, total, lr) for i in range(len(bb))]
-        losses = [step(model, opt, x_train[idx], y_train[idx], lr_) for idx,lr_ in zip(_progress(bb, progress, mb), lrs)]
+        losses = [step(model, opt, x_train.index_select(0, idx), y_train.index_select(0, idx), lr_)
+                  for idx,lr_ in zip(_progress(bb, progress, mb), lrs)]
         losses = torch.stack(losses).tolist()  # one read-back per epoch
         if bad := [i for i,l in enumerate(losses) if not math.isfinite(l)]: raise FloatingPointError(
             f'the loss became {losses[bad[0]]} at step {start+bad[0]+1} (learning rate {lrs[bad[0]]:.3g}): '
@@ -112,7 +113,7 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         if progress: mb.write([str(epoch)] + [f"{hist[k][-1]:.4f}" for k in ('train_loss', 'valid_loss', 'valid_acc')], table=True)
     return hist
 
-# %% ../nbs/10_learner.ipynb #4bd4929d
+# %% ../nbs/10_learner.ipynb #d40b48ea
 def get_device(device='auto')->torch.device:
     "`'auto'`: CUDA when PyTorch sees a GPU, else the CPU; otherwise the device named, which must exist"
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -124,7 +125,7 @@ def get_device(device='auto')->torch.device:
                          "use device 'cpu' or 'auto'")
     return dev
 
-# %% ../nbs/10_learner.ipynb #ee1ea945
+# %% ../nbs/10_learner.ipynb #af1108fd
 def check_options(epochs, nh, depth, bs, lr, opt, wd, device, dtype, **_)->tuple:
     "Raise a `ValueError` that names the first bad option of `train`; return the `torch.device` and dtype named"
     for k,v in dict(epochs=epochs, nh=nh, depth=depth, bs=bs).items():
@@ -149,7 +150,7 @@ def _check_memory(sizes, bs, n_valid, opt, device, dtype):
         f"a {'-'.join(map(str, sizes))} network needs about {need/2**30:.1f} GiB for its weights, gradients, optimiser state "
         f"and activations ({n:,} parameters), more than the {free/2**30:.1f} GiB free on {device}: use a smaller nh or depth")
 
-# %% ../nbs/10_learner.ipynb #ceeba398
+# %% ../nbs/10_learner.ipynb #e50e3429
 def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           epochs:int=10,     # Passes over the training set
           nh:int=256,        # Units in each hidden layer
@@ -174,7 +175,7 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
     if reference: model,o,step = (m := twin(model)),o.twin(m.parameters()),torch_step
     return model, fit(model, o, data, epochs, bs, lr, step=step, seed=seed, progress=progress)
 
-# %% ../nbs/10_learner.ipynb #eaae0f5c
+# %% ../nbs/10_learner.ipynb #2c440a32
 def plot_history(hist:dict # As returned by `fit`
                 ):
     "Loss per batch and per epoch (train and valid), and validation accuracy per epoch; returns the figure"

@@ -5,37 +5,37 @@
 # %% auto #0
 __all__ = ['logsumexp', 'log_softmax', 'nll', 'CrossEntropy']
 
-# %% ../nbs/07_losses.ipynb #d0405b85
+# %% ../nbs/07_losses.ipynb #1f1483ff
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 from .refactor import Module
 
-# %% ../nbs/07_losses.ipynb #6617d0d9
+# %% ../nbs/07_losses.ipynb #7983a1a6
 def logsumexp(x:Tensor # Logits, `(n, c)`
              )->Tensor:
     "Row-wise `log(sum(exp(x)))`, shifted by the row maximum so it never overflows"
     m = x.max(-1)[0]
     return m + (x - m[:,None]).exp().sum(-1).log()
 
-# %% ../nbs/07_losses.ipynb #9c160d78
+# %% ../nbs/07_losses.ipynb #d25d2895
 def log_softmax(x:Tensor)->Tensor:
     "Row-wise log of the softmax of logits `x`"
     return x - logsumexp(x)[:,None]
 
-# %% ../nbs/07_losses.ipynb #6b367dcb
+# %% ../nbs/07_losses.ipynb #0104b3fd
 def nll(logp:Tensor, # Log-probabilities, `(n, c)`
         targ:Tensor  # Class indices, int64 `(n,)`
        )->Tensor:
     "Mean negative log-likelihood of the target classes"
-    return -logp[torch.arange(len(targ)), targ].mean()
+    return -logp.gather(1, targ[:,None]).mean()
 
-# %% ../nbs/07_losses.ipynb #bb36745f
+# %% ../nbs/07_losses.ipynb #fcd59847
 class CrossEntropy(Module):
     "Cross-entropy loss of logits `(n, c)` against int64 targets `(n,)`, with a hand-written backward"
     def forward(self, inp, targ):
-        self.logp = log_softmax(inp)  # kept for the backward pass, which needs softmax = exp(logp)
-        return nll(self.logp, targ)
+        self.logp = inp.log_softmax(-1)  # kept for the backward pass, which needs softmax = exp(logp)
+        return F.nll_loss(self.logp, targ)
     def bwd(self, out, inp, targ):
-        g = self.logp.exp()
-        g[torch.arange(len(targ)), targ] -= 1.
+        g = self.logp.exp().sub_(F.one_hot(targ, inp.shape[-1]))  # softmax - onehot
         inp.g = g.mul_(out.g / len(targ))

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'Optimizer', 'SGD', 'Adam']
 
-# %% ../nbs/09_optim.ipynb #dd48073b
+# %% ../nbs/09_optim.ipynb #c5090b04
 import math
 import torch
 
-# %% ../nbs/09_optim.ipynb #c9dfd0af
+# %% ../nbs/09_optim.ipynb #ba3cecbc
 class Optimizer():
     "Base class: holds `params` and `lr`, adds weight decay to each `.g`, counts steps; subclasses define `update`"
     def __init__(self, params:list, # Tensors whose `.g` is set before each `step`
@@ -27,24 +27,24 @@ class Optimizer():
 
     def update(self, params:list, grads:list): raise NotImplementedError(f'{type(self).__name__} must define `update`')
 
-# %% ../nbs/09_optim.ipynb #4af207df
+# %% ../nbs/09_optim.ipynb #68ae7c20
 class SGD(Optimizer):
     "SGD with momentum, as `torch.optim.SGD(params, lr, momentum=mom, weight_decay=wd)`"
     def __init__(self, params:list, lr:float=0.2, mom:float=0.9, wd:float=0.):
+        if not 0 <= mom < 1: raise ValueError(f'mom must be at least 0 and below 1, got {mom}')
         super().__init__(params, lr, wd)
         self.mom = mom
-        self.bufs = [torch.zeros_like(p) for p in self.params]
+        self.avgs = [torch.zeros_like(p) for p in self.params]  # the momentum buffers, times 1-mom
 
     def update(self, params, grads):
-        torch._foreach_mul_(self.bufs, self.mom)
-        torch._foreach_add_(self.bufs, grads)
-        torch._foreach_add_(params, self.bufs, alpha=-self.lr)
+        torch._foreach_lerp_(self.avgs, grads, 1-self.mom)
+        torch._foreach_add_(params, self.avgs, alpha=-self.lr/(1-self.mom))
 
     def twin(self, params)->torch.optim.SGD:
         "The `torch.optim` optimiser with the same settings, for `params`"
         return torch.optim.SGD(params, lr=self.lr, momentum=self.mom, weight_decay=self.wd)
 
-# %% ../nbs/09_optim.ipynb #d36b1a5b
+# %% ../nbs/09_optim.ipynb #fa3b9bd3
 class Adam(Optimizer):
     "Adam, as `torch.optim.Adam(params, lr, betas=(beta1, beta2), eps=eps, weight_decay=wd)`"
     def __init__(self, params:list, lr:float=3e-3, beta1:float=0.9, beta2:float=0.999, eps:float=1e-8, wd:float=0.):
@@ -66,5 +66,5 @@ class Adam(Optimizer):
         "The `torch.optim` optimiser with the same settings, for `params`"
         return torch.optim.Adam(params, lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps, weight_decay=self.wd)
 
-# %% ../nbs/09_optim.ipynb #6c5dd6cb
+# %% ../nbs/09_optim.ipynb #0aaf8aa4
 OPTIMIZERS = {'sgd': SGD, 'adam': Adam}  # the optimisers `train` and `mlp_train --opt` know by name
