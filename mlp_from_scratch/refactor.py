@@ -5,17 +5,19 @@
 # %% auto #0
 __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Sequential', 'Model', 'InputLin']
 
-# %% ../nbs/03_refactor.ipynb #7abe73fb
+# %% ../nbs/03_refactor.ipynb #8cb85dca
 from collections import Counter
 import torch
 from torch import Tensor
 from .forward import lin, relu, mse
 from .backward import lin_grad, relu_grad, mse_grad
 
-# %% ../nbs/03_refactor.ipynb #cb995168
+# %% ../nbs/03_refactor.ipynb #e4b3368c
 class Module():
     "A layer that remembers its arguments and output, and backpropagates through `bwd`"
-    param_names = ()  # the attributes that hold this layer's parameters, e.g. `('w', 'b')`
+    param_names = ()   # the attributes that hold this layer's parameters, e.g. `('w', 'b')`
+    buffer_names = ()  # the attributes that hold tensors it keeps but does not train
+    training = True    # set by `train()` and `eval()`
 
     def __call__(self, *args):
         self.args = args
@@ -31,16 +33,21 @@ class Module():
         self.bwd(self.out, *self.args)
 
     def parameters(self)->list: return [getattr(self, n) for n in self.param_names]
+    def train(self, mode:bool=True):
+        "Training mode, or evaluation mode if `mode` is False; returns the module"
+        self.training = mode
+        return self
+    def eval(self): return self.train(False)
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{n}: {tuple(p.shape)}' for n,p in zip(self.param_names, self.parameters()))})"
 
-# %% ../nbs/03_refactor.ipynb #47e8ce27
+# %% ../nbs/03_refactor.ipynb #d78ed535
 class Relu(Module):
     "ReLU layer"
     def forward(self, inp): return relu(inp)
     def bwd(self, out, inp): relu_grad(inp, out)
 
-# %% ../nbs/03_refactor.ipynb #45cb8c22
+# %% ../nbs/03_refactor.ipynb #c072b603
 class Lin(Module):
     "Linear layer with weights `w` `(n_in, n_out)` and bias `b` `(n_out,)`"
     param_names = ('w', 'b')
@@ -48,13 +55,13 @@ class Lin(Module):
     def forward(self, inp): return lin(inp, self.w, self.b)
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b)
 
-# %% ../nbs/03_refactor.ipynb #511275ec
+# %% ../nbs/03_refactor.ipynb #74c88e68
 class Mse(Module):
     "Mean squared error loss of `(n, 1)` predictions against `(n,)` targets"
     def forward(self, inp, targ): return mse(inp, targ)
     def bwd(self, out, inp, targ): mse_grad(inp, targ, out.g)
 
-# %% ../nbs/03_refactor.ipynb #c7ae316a
+# %% ../nbs/03_refactor.ipynb #2e107682
 class Sequential(Module):
     "Layers applied in order; `backward` runs their `backward`s in reverse order, which is the chain rule"
     def __init__(self, *layers:Module): self.layers = list(layers)
@@ -66,23 +73,34 @@ class Sequential(Module):
     def bwd(self, out, inp):
         for l in reversed(self.layers): l.backward()
 
-    def named_parameters(self)->dict:
-        "Every layer's parameters, numbered in order of appearance: `{'w1': ..., 'b1': ..., 'w2': ...}`"
+    def _named(self, kind:str)->dict:
         res, seen = {}, Counter()
         for l in self.layers:
-            for n,p in zip(l.param_names, l.parameters()):
+            for n in getattr(l, kind):
                 seen[n] += 1
-                res[f'{n}{seen[n]}'] = p
+                res[f'{n}{seen[n]}'] = getattr(l, n)
         return res
 
+    def named_parameters(self)->dict:
+        "Every layer's parameters, numbered in order of appearance: `{'w1': ..., 'b1': ..., 'w2': ...}`"
+        return self._named('param_names')
+
+    def named_buffers(self)->dict:
+        "Every layer's buffers, numbered the same way"
+        return self._named('buffer_names')
+
     def parameters(self)->list: return list(self.named_parameters().values())
+
+    def train(self, mode:bool=True):
+        for l in self.layers: l.train(mode)
+        return super().train(mode)
     def __repr__(self):
         names,w = iter(self.named_parameters()),max(len(type(l).__name__) for l in self.layers)
         rows = [f"  ({i}) {type(l).__name__:<{w}}  " + ', '.join(f'{next(names)} {tuple(p.shape)}' for p in l.parameters())
                 for i,l in enumerate(self.layers)]
         return f'{type(self).__name__}(\n' + '\n'.join(r.rstrip() for r in rows) + '\n)'
 
-# %% ../nbs/03_refactor.ipynb #9ddf4de9
+# %% ../nbs/03_refactor.ipynb #865aa7f7
 class Model(Sequential):
     "The lesson's MLP from `Module` layers: `model(x, targ)` is the loss, `model.backward()` sets every `.g`"
     def __init__(self, w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor):
@@ -95,7 +113,7 @@ class Model(Sequential):
         self.loss.backward()
         super().backward()
 
-# %% ../nbs/03_refactor.ipynb #93bcff78
+# %% ../nbs/03_refactor.ipynb #fc128cc4
 class InputLin(Lin):
     "A `Lin` whose input is data: its backward sets `w.g` and `b.g` but not `inp.g`"
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b, inp_g=False)
