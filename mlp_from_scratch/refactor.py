@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['Module', 'Relu', 'Lin', 'Mse', 'Sequential', 'Model', 'InputLin']
 
-# %% ../nbs/03_refactor.ipynb #8cb85dca
+# %% ../nbs/03_refactor.ipynb #b39e23c6
 from collections import Counter
 import torch
 from torch import Tensor
 from .forward import lin, relu, mse
 from .backward import lin_grad, relu_grad, mse_grad
 
-# %% ../nbs/03_refactor.ipynb #e4b3368c
+# %% ../nbs/03_refactor.ipynb #e02ae4b9
 class Module():
     "A layer that remembers its arguments and output, and backpropagates through `bwd`"
     param_names = ()   # the attributes that hold this layer's parameters, e.g. `('w', 'b')`
@@ -41,13 +41,13 @@ class Module():
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{n}: {tuple(p.shape)}' for n,p in zip(self.param_names, self.parameters()))})"
 
-# %% ../nbs/03_refactor.ipynb #d78ed535
+# %% ../nbs/03_refactor.ipynb #666f6dec
 class Relu(Module):
     "ReLU layer"
     def forward(self, inp): return relu(inp)
     def bwd(self, out, inp): relu_grad(inp, out)
 
-# %% ../nbs/03_refactor.ipynb #c072b603
+# %% ../nbs/03_refactor.ipynb #4483c963
 class Lin(Module):
     "Linear layer with weights `w` `(n_in, n_out)` and bias `b` `(n_out,)`"
     param_names = ('w', 'b')
@@ -55,13 +55,13 @@ class Lin(Module):
     def forward(self, inp): return lin(inp, self.w, self.b)
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b)
 
-# %% ../nbs/03_refactor.ipynb #74c88e68
+# %% ../nbs/03_refactor.ipynb #b3096d99
 class Mse(Module):
     "Mean squared error loss of `(n, 1)` predictions against `(n,)` targets"
     def forward(self, inp, targ): return mse(inp, targ)
     def bwd(self, out, inp, targ): mse_grad(inp, targ, out.g)
 
-# %% ../nbs/03_refactor.ipynb #2e107682
+# %% ../nbs/03_refactor.ipynb #931f64a1
 class Sequential(Module):
     "Layers applied in order; `backward` runs their `backward`s in reverse order, which is the chain rule"
     def __init__(self, *layers:Module): self.layers = list(layers)
@@ -100,7 +100,7 @@ class Sequential(Module):
                 for i,l in enumerate(self.layers)]
         return f'{type(self).__name__}(\n' + '\n'.join(r.rstrip() for r in rows) + '\n)'
 
-# %% ../nbs/03_refactor.ipynb #865aa7f7
+# %% ../nbs/03_refactor.ipynb #8bd43bde
 class Model(Sequential):
     "The lesson's MLP from `Module` layers: `model(x, targ)` is the loss, `model.backward()` sets every `.g`"
     def __init__(self, w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor):
@@ -113,7 +113,7 @@ class Model(Sequential):
         self.loss.backward()
         super().backward()
 
-# %% ../nbs/03_refactor.ipynb #fc128cc4
+# %% ../nbs/03_refactor.ipynb #58d36c86
 class InputLin(Lin):
     "A `Lin` whose input is data: its backward sets `w.g` and `b.g` but not `inp.g`"
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b, inp_g=False)
