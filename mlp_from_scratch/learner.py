@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['batches', 'cos_sched', 'one_cycle', 'accuracy', 'hand_step', 'torch_step', 'fit', 'get_device', 'check_options',
-           'train', 'plot_history']
+           'train']
 
-# %% ../nbs/10_learner.ipynb #7c7120fb
+# %% ../nbs/10_learner.ipynb #be47e451
 import math
 import torch
 import torch.nn.functional as F
@@ -16,7 +16,7 @@ from .autograd import twin
 from .init import get_model
 from .optim import OPTIMIZERS
 
-# %% ../nbs/10_learner.ipynb #c17b1606
+# %% ../nbs/10_learner.ipynb #9e4c4051
 def batches(n:int,   # Number of examples
             bs:int,  # Batch size; the last batch holds what is left
             generator:torch.Generator=None, # Source of the random order
@@ -25,7 +25,7 @@ def batches(n:int,   # Number of examples
     "Index tensors of the shuffled minibatches covering `range(n)` once"
     return torch.randperm(n, generator=generator).to(device).split(bs)
 
-# %% ../nbs/10_learner.ipynb #7f68b8ae
+# %% ../nbs/10_learner.ipynb #94f7704d
 def cos_sched(start:float, end:float, pos:float)->float:
     "Cosine interpolation from `start` (at `pos=0`) to `end` (at `pos=1`)"
     return end + (start-end) * (1 + math.cos(math.pi*pos)) / 2
@@ -42,14 +42,14 @@ def one_cycle(step:int,     # Current step, from 0
     if step < n_up: return cos_sched(lr_max/div, lr_max, step/n_up)
     return cos_sched(lr_max, lr_max/div_final, (step-n_up) / max(1, total-1-n_up))
 
-# %% ../nbs/10_learner.ipynb #be7c69fb
+# %% ../nbs/10_learner.ipynb #f11d0fd3
 def accuracy(logits:Tensor, # Scores `(n, c)`
              targ:Tensor    # Class indices, int64 `(n,)`
             )->float:
     "Fraction of rows whose largest logit is the target class"
     return (logits.argmax(1) == targ).float().mean().item()
 
-# %% ../nbs/10_learner.ipynb #39b8df58
+# %% ../nbs/10_learner.ipynb #b3bbf6f5
 def hand_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
     "One training step of a hand-written `model` and optimiser `opt` at learning rate `lr`; returns the loss"
     opt.lr = lr
@@ -69,7 +69,7 @@ def torch_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
     opt.step()
     return loss.detach()
 
-# %% ../nbs/10_learner.ipynb #c5704534
+# %% ../nbs/10_learner.ipynb #a9572817
 def _progress(it, on, parent=None):
     "`it` behind a fastprogress bar if `on`; imported only then"
     if not on: return it
@@ -113,7 +113,7 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         if progress: mb.write([str(epoch)] + [f"{hist[k][-1]:.4f}" for k in ('train_loss', 'valid_loss', 'valid_acc')], table=True)
     return hist
 
-# %% ../nbs/10_learner.ipynb #d40b48ea
+# %% ../nbs/10_learner.ipynb #21b5f7db
 def get_device(device='auto')->torch.device:
     "`'auto'`: CUDA when PyTorch sees a GPU, else the CPU; otherwise the device named, which must exist"
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -125,7 +125,7 @@ def get_device(device='auto')->torch.device:
                          "use device 'cpu' or 'auto'")
     return dev
 
-# %% ../nbs/10_learner.ipynb #af1108fd
+# %% ../nbs/10_learner.ipynb #5d6e8a1b
 def check_options(epochs, nh, depth, bs, lr, opt, wd, device, dtype, **_)->tuple:
     "Raise a `ValueError` that names the first bad option of `train`; return the `torch.device` and dtype named"
     for k,v in dict(epochs=epochs, nh=nh, depth=depth, bs=bs).items():
@@ -150,7 +150,7 @@ def _check_memory(sizes, bs, n_valid, opt, device, dtype):
         f"a {'-'.join(map(str, sizes))} network needs about {need/2**30:.1f} GiB for its weights, gradients, optimiser state "
         f"and activations ({n:,} parameters), more than the {free/2**30:.1f} GiB free on {device}: use a smaller nh or depth")
 
-# %% ../nbs/10_learner.ipynb #e50e3429
+# %% ../nbs/10_learner.ipynb #a6df15cb
 def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           epochs:int=10,     # Passes over the training set
           nh:int=256,        # Units in each hidden layer
@@ -174,22 +174,3 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
     lr,step = o.lr,hand_step
     if reference: model,o,step = (m := twin(model)),o.twin(m.parameters()),torch_step
     return model, fit(model, o, data, epochs, bs, lr, step=step, seed=seed, progress=progress)
-
-# %% ../nbs/10_learner.ipynb #2c440a32
-def plot_history(hist:dict # As returned by `fit`
-                ):
-    "Loss per batch and per epoch (train and valid), and validation accuracy per epoch; returns the figure"
-    import matplotlib.pyplot as plt
-    n_ep = len(hist['valid_acc'])
-    spe = len(hist['loss']) / n_ep  # steps per epoch
-    fig,(ax1,ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
-    ax1.plot(hist['loss'], alpha=0.3, label='train, per batch')
-    ax1.plot([(i+0.5)*spe for i in range(n_ep)], hist['train_loss'], 'o-', label='train, epoch mean')
-    ax1.plot([(i+1)*spe for i in range(n_ep)], hist['valid_loss'], 'o-', label='valid')
-    ax1.set(yscale='log', xlabel='step', ylabel='cross-entropy loss')
-    ax1.legend()
-    ax2.plot(range(1, n_ep+1), [a*100 for a in hist['valid_acc']], 'o-')
-    ax2.set(xlabel='epoch', ylabel='valid accuracy (%)')
-    ax2.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    fig.tight_layout()
-    return fig

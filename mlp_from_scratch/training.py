@@ -5,17 +5,18 @@
 # %% auto #0
 __all__ = ['PRESETS', 'train_config', 'train_options', 'mlp_train']
 
-# %% ../nbs/21_training.ipynb #b21b442b
+# %% ../nbs/21_training.ipynb #401d599c
 import inspect, sys, tempfile, time
 from pathlib import Path
 from fastcore.script import call_parse, bool_arg, Param
 from fastcore.docments import docments
 from .data import load_mnist
 from .optim import OPTIMIZERS
-from .learner import train, check_options, accuracy, plot_history
+from .learner import train, check_options, accuracy
+from .health import plot_history
 from .init import save_model, load_model
 
-# %% ../nbs/21_training.ipynb #658d1f34
+# %% ../nbs/21_training.ipynb #2353305c
 PRESETS = {
     'default': {},
     'best': dict(nh=256, depth=2, bs=64, lr=0.1, wd=1e-4, epochs=20),
@@ -34,15 +35,18 @@ def train_config(preset:str='default', # A name in `PRESETS`
         cfg['lr'] = inspect.signature(OPTIMIZERS[cfg['opt']]).parameters['lr'].default  # the optimiser's own default
     return cfg
 
-# %% ../nbs/21_training.ipynb #d893a9a2
+# %% ../nbs/21_training.ipynb #7f2b040b
 _CHOICES = dict(opt=list(OPTIMIZERS), device=['auto', 'cpu', 'cuda'], dtype=['float32', 'float64'])
 
 def train_options(f):
     "Give command `f` a `--preset` and every option of `train`, defaulting to `None`: the preset's value"
     docs = docments(train, full=True)
     P = inspect.Parameter
-    opts = [P(k, P.KEYWORD_ONLY, default=None,
-              annotation=Param(f'{d.docment} (default: {d.default})', d.anno, choices=_CHOICES.get(k)))
+    def param(k, d):
+        "Help with `train`'s default; a flag for a bool (`--bn` alone means true), which `--bn false` can turn off"
+        if d.anno is bool: return Param(f'{d.docment} (default: {d.default})', bool_arg, nargs='?', const=True)
+        return Param(f'{d.docment} (default: {d.default})', d.anno, choices=_CHOICES.get(k))
+    opts = [P(k, P.KEYWORD_ONLY, default=None, annotation=param(k, d))
             for k,d in docs.items() if k not in _NOT_OPTIONS and k != 'return']
     preset = P('preset', P.KEYWORD_ONLY, default='default', annotation=Param(
         "Named settings, overridden by the options given: " + ', '.join(PRESETS), str, choices=list(PRESETS)))
@@ -51,7 +55,7 @@ def train_options(f):
     f.__signature__ = sig.replace(parameters=own + [preset] + opts)
     return f
 
-# %% ../nbs/21_training.ipynb #1d9bb8ce
+# %% ../nbs/21_training.ipynb #8f511d8f
 def _check_out(out:Path):
     "Create `out` and make sure a file can be written there, or exit"
     try:
