@@ -1,0 +1,63 @@
+"""End-to-end test of the exercise notebooks (see nbs/14_exercises.ipynb); CI runs it after nbdev_test.
+
+Writes the learner's copies of the lesson notebooks into temporary folders with `mlp_exercises` and
+runs each from top to bottom in this process (execnb, as nbdev_test does), stopping at any error:
+  - untouched: every check says "not done yet", and the notebook still runs to the end;
+  - with the library's own answers: every check passes;
+  - with the mistakes of the catalogue planted, one per exercise in each run: each check names its
+    mistake and falls back to the library's version, and every other check passes.
+Prints one line per notebook run and ends with 'N passed, M failed'; exits 1 if anything failed.
+Usage: python tools/test_exercises.py"""
+import subprocess, sys, tempfile, time
+from pathlib import Path
+import torch
+from mlp_from_scratch.exercises import EXERCISES, write_exercises, run_checks
+
+# One process runs every notebook, mostly on small tensors: as for nbdev_test (mlp_from_scratch/__init__.py), one thread,
+# since a second mostly spins, and on a loaded machine makes a run several times slower.
+torch.set_num_threads(1)
+
+passed, failed = 0, []
+
+def expect(ok:bool, what:str, out:str=''):
+    "Count one test; keep what failed, with the check's output"
+    global passed
+    if ok: passed += 1
+    else: failed.append(f'{what}\n    ' + out.rstrip().replace('\n', '\n    '))
+
+def run(label:str, expected:dict, only=None, **kw):
+    "Write the copies with `kw`; run those holding an exercise in `only` (default all); `expected`: {name: test of its check's output}"
+    with tempfile.TemporaryDirectory() as d:
+        for p,names in write_exercises(Path(d)/'exercises', **kw).items():
+            if only is not None and not set(names) & set(only): continue
+            start = time.time()
+            try: outs = run_checks(p)
+            except Exception as e:
+                expect(False, f'{label}: {p.name} raised {type(e).__name__}: {e}'); continue
+            print(f'{label:<12} {p.name:<20} {time.time()-start:5.1f} s', flush=True)
+            for n in names:
+                if n in expected: expect(expected[n](outs.get(n, '')), f'{label}: the check of {n} in {p.name}', outs.get(n, '<no output>'))
+
+def todo(out): return out.startswith('todo') and 'is not done yet. Hint:' in out and "uses the library's" in out
+def passes(out): return out.rstrip().endswith('passes: the rest of this notebook uses yours.') and 'FAIL' not in out
+def names(m): return lambda out: (m.says or f'wrong in a known way: {m.desc}') in out and "uses the library's" in out
+
+start = time.time()
+with tempfile.TemporaryDirectory() as d:   # the console script, as a learner runs it
+    r = subprocess.run(['mlp_exercises', str(Path(d)/'ex')], capture_output=True, text=True)
+    expect(r.returncode == 0 and (Path(d)/'ex'/'README.md').exists() and r.stdout.startswith(f'Wrote {len(EXERCISES)} exercises'),
+           'mlp_exercises DEST', r.stdout + r.stderr)
+    r = subprocess.run(['mlp_exercises', str(Path(d)/'ex')], capture_output=True, text=True)
+    expect(r.returncode == 1 and 'pass --force' in r.stderr, 'mlp_exercises refuses a folder with work in it', r.stdout + r.stderr)
+
+run('untouched', {n: todo for n in EXERCISES})
+run('answers', {n: passes for n in EXERCISES}, answers=True)
+for i in range(max(len(e.mistakes) for e in EXERCISES.values())):
+    planted = {n: e.mistakes[i] for n,e in EXERCISES.items() if i < len(e.mistakes)}
+    run(f'mistakes {i+1}', {n: names(planted[n]) if n in planted else passes for n in EXERCISES}, only=planted, answers=True,
+        bodies={n: m.code for n,m in planted.items()})
+
+for f in failed: print('FAIL', f)
+print(f'exercise notebooks end to end in {time.time()-start:.0f} s')
+print(f'exercises: {passed} passed, {len(failed)} failed')
+sys.exit(1 if failed else 0)
