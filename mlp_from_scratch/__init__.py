@@ -1,4 +1,13 @@
 "The forward and backward passes of an MLP on MNIST, written by hand in PyTorch and checked against autograd."
 __version__ = "0.0.1"
-# One module per notebook in nbs/: the lesson, the classifier built on it, the two commands, and the appendix.
-from . import data, forward, backward, refactor, autograd, compare, gradcheck, losses, init, optim, learner, check, training, fetch
+
+import os as _os
+if _os.environ.get('IN_TEST'):
+    # `nbdev_test` runs the notebooks in parallel, one process per core: with PyTorch's default of a thread per core
+    # in each, the processes would fight over the cores (and OpenMP's waiting threads spin), so each gets one thread.
+    import torch as _torch
+    _torch.set_num_threads(1)
+
+# One module per notebook in nbs/: the lesson, the classifier built on it, the commands, and the appendix.
+from . import (data, forward, backward, refactor, autograd, compare, gradcheck, losses, init, optim, learner,
+               layers, augment, diagnose, health, check, training, fetch)

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Linear', 'Model', 'twin']
 
-# %% ../nbs/04_autograd.ipynb #dfa27d3d
+# %% ../nbs/04_autograd.ipynb #993e3ddf
 from functools import singledispatch
 import torch
 from torch import nn, Tensor
@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from .forward import lin
 from .refactor import Module, Lin, Relu, Sequential
 
-# %% ../nbs/04_autograd.ipynb #0e3aa2bc
+# %% ../nbs/04_autograd.ipynb #50a0e5fa
 class Linear(nn.Module):
     "Linear layer with registered parameters, initialised as in the lesson"
     def __init__(self, n_in:int, n_out:int):
@@ -22,7 +22,7 @@ class Linear(nn.Module):
         self.b = nn.Parameter(torch.zeros(n_out))
     def forward(self, inp:Tensor)->Tensor: return lin(inp, self.w, self.b)
 
-# %% ../nbs/04_autograd.ipynb #17e29630
+# %% ../nbs/04_autograd.ipynb #d9320b36
 class Model(nn.Module):
     "The lesson's MLP with autograd: `model(x, targ)` returns the MSE loss"
     def __init__(self, n_in:int, nh:int, n_out:int):
@@ -33,7 +33,7 @@ class Model(nn.Module):
         for l in self.layers: x = l(x)
         return F.mse_loss(x, targ[:,None])
 
-# %% ../nbs/04_autograd.ipynb #ec817cd8
+# %% ../nbs/04_autograd.ipynb #8e48af90
 @singledispatch
 def twin(layer:Module)->nn.Module:
     "The `nn.Module` computing what the hand-written `layer` computes, with copies of its parameters"
@@ -42,12 +42,14 @@ def twin(layer:Module)->nn.Module:
 @twin.register
 def _(l:Lin)->nn.Linear:
     w = l.w
-    res = nn.Linear(*w.shape, device=w.device, dtype=w.dtype)
-    with torch.no_grad(): res.weight.copy_(w.t()); res.bias.copy_(l.b)
+    res = nn.Linear(*w.shape, bias=l.b is not None, device=w.device, dtype=w.dtype)
+    with torch.no_grad():
+        res.weight.copy_(w.t())
+        if l.b is not None: res.bias.copy_(l.b)
     return res
 
 @twin.register
 def _(l:Relu)->nn.ReLU: return nn.ReLU()
 
 @twin.register
-def _(m:Sequential)->nn.Sequential: return nn.Sequential(*map(twin, m.layers))
+def _(m:Sequential)->nn.Sequential: return nn.Sequential(*map(twin, m.layers)).train(m.training)

@@ -92,13 +92,13 @@ def mse_grad(inp:Tensor,  # Predictions, `(n, 1)`
 def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
              out:Tensor, # Output of the layer; `out.g` holds dL/d(out), `(n, n_out)`
              w:Tensor,   # Weights, `(n_in, n_out)`
-             b:Tensor,   # Bias, `(n_out,)`
+             b:Tensor,   # Bias, `(n_out,)`, or None for a layer without one
              inp_g:bool=True # Set `inp.g` too; a first layer, whose input is data, can skip it
             ):
     "Set `inp.g`, `w.g` and `b.g` for `out = inp@w + b`, from `out.g`"
     if inp_g: inp.g = out.g @ w.t()
     w.g = inp.t() @ out.g
-    b.g = out.g.sum(0)
+    if b is not None: b.g = out.g.sum(0)
 
 # %% ../nbs/02_backward.ipynb #9c8fb751
 def relu_grad(inp:Tensor, # Input of the ReLU

@@ -5,14 +5,16 @@
 # %% auto #0
 __all__ = ['init_layer', 'get_model', 'save_model', 'load_model']
 
-# %% ../nbs/08_init.ipynb #b442dfc2
+# %% ../nbs/08_init.ipynb #af3fa266
 import math
 from pathlib import Path
 import torch
 from torch import Tensor
 from .refactor import Sequential, InputLin, Lin, Relu
+from .layers import BatchNorm, Dropout
+from .augment import Normalize
 
-# %% ../nbs/08_init.ipynb #fecd473e
+# %% ../nbs/08_init.ipynb #bc823cb0
 def init_layer(n_in:int,  # Inputs of the layer
                n_out:int, # Outputs of the layer
                generator:torch.Generator=None # Source of the random weights
@@ -20,40 +22,47 @@ def init_layer(n_in:int,  # Inputs of the layer
     "Kaiming/He initialised weights `randn(n_in, n_out) * sqrt(2/n_in)` and zero biases"
     return torch.randn(n_in, n_out, generator=generator) * math.sqrt(2/n_in), torch.zeros(n_out)
 
-# %% ../nbs/08_init.ipynb #e9360a6c
+# %% ../nbs/08_init.ipynb #77014c0c
 def get_model(n_in:int=784, # Inputs (pixels)
               nh:int=256,   # Units in each hidden layer
               n_out:int=10, # Outputs (classes)
               depth:int=1,  # Hidden layers
-              generator:torch.Generator=None, # Source of the random weights
+              generator:torch.Generator=None, # Source of the random weights (and of the dropout masks' seeds)
               device=None,  # Where the parameters live
-              dtype=None    # Their dtype; default float32
+              dtype=None,   # Their dtype; default float32
+              bn:bool=False,      # Batch normalisation after each hidden linear layer
+              dropout:float=0.,   # Dropout probability after each hidden ReLU
+              norm:tuple=None     # `(mean, std)` of the training images: normalise the inputs first
              )->Sequential:
     "An MLP classifier `n_in -> nh (x depth) -> n_out` of the library's layers, with Kaiming/He initialised weights"
     sizes = [n_in] + [nh]*depth + [n_out]
-    layers = []
-    for i,(a,b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        w,b = (t.to(device, dtype) for t in init_layer(a, b, generator))
-        layers += [InputLin(w, b)] if i == 0 else [Relu(), Lin(w, b)]
+    params = [[t.to(device, dtype) for t in init_layer(a, b, generator)] for a,b in zip(sizes[:-1], sizes[1:])]
+    def drop(): return [Dropout(dropout, torch.Generator(device or 'cpu').manual_seed(int(torch.randint(2**62, (), generator=generator))))]
+    layers = [Normalize(*norm, device=device, dtype=dtype)] if norm else []
+    for i,(w,b) in enumerate(params):
+        if i: layers += [Relu()] + (drop() if dropout else [])
+        if bn and i < depth: layers += [(Lin if i else InputLin)(w, None), BatchNorm(len(b), device=device, dtype=dtype)]
+        else: layers.append((Lin if i else InputLin)(w, b))
     return Sequential(*layers)
 
-# %% ../nbs/08_init.ipynb #c2f5c612
+# %% ../nbs/08_init.ipynb #d2d929d5
 def save_model(model:Sequential, # A classifier from `get_model`
                fname,            # Path of the `.safetensors` file
                **meta            # Strings (or values that `str` can turn into them) stored alongside
               ):
-    "Save `model`'s parameters by name in a safetensors file"
+    "Save `model`'s parameters and buffers by name in a safetensors file"
     from safetensors.torch import save_file
-    save_file({k: p.contiguous() for k,p in model.named_parameters().items()}, str(fname),
+    save_file({k: p.contiguous() for k,p in (model.named_parameters() | model.named_buffers()).items()}, str(fname),
               metadata={k:str(v) for k,v in meta.items()})
 
 def load_model(fname,     # A file written by `save_model`
                device=None # Where to put the parameters; default the CPU
               )->Sequential:
-    "Rebuild the classifier saved in `fname`"
+    "Rebuild the classifier saved in `fname`, in evaluation mode"
     from safetensors.torch import load_file
     ts = load_file(str(fname), device=str(device or 'cpu'))
-    ws = [ts[f'w{i}'] for i in range(1, len(ts)//2 + 1)]
-    model = get_model(ws[0].shape[0], ws[0].shape[1], ws[-1].shape[1], len(ws)-1, device=device, dtype=ws[0].dtype)
-    for k,p in model.named_parameters().items(): p.copy_(ts[k])
-    return model
+    ws = [ts[f'w{i}'] for i in range(1, sum(k[0] == 'w' for k in ts) + 1)]
+    model = get_model(ws[0].shape[0], ws[0].shape[1], ws[-1].shape[1], len(ws)-1, device=device, dtype=ws[0].dtype,
+                      bn='gamma1' in ts, norm=(0., 1.) if 'mean1' in ts else None)
+    for k,t in (model.named_parameters() | model.named_buffers()).items(): t.copy_(ts[k])
+    return model.eval()

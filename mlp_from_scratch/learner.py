@@ -6,8 +6,9 @@
 __all__ = ['batches', 'cos_sched', 'one_cycle', 'accuracy', 'hand_step', 'torch_step', 'fit', 'get_device', 'check_options',
            'train']
 
-# %% ../nbs/10_learner.ipynb #be47e451
+# %% ../nbs/10_learner.ipynb #28943ef1
 import math
+from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -15,8 +16,9 @@ from .losses import CrossEntropy
 from .autograd import twin
 from .init import get_model
 from .optim import OPTIMIZERS
+from .augment import random_shift, norm_stats
 
-# %% ../nbs/10_learner.ipynb #9e4c4051
+# %% ../nbs/10_learner.ipynb #ecc4e207
 def batches(n:int,   # Number of examples
             bs:int,  # Batch size; the last batch holds what is left
             generator:torch.Generator=None, # Source of the random order
@@ -25,7 +27,7 @@ def batches(n:int,   # Number of examples
     "Index tensors of the shuffled minibatches covering `range(n)` once"
     return torch.randperm(n, generator=generator).to(device).split(bs)
 
-# %% ../nbs/10_learner.ipynb #94f7704d
+# %% ../nbs/10_learner.ipynb #9a6842fc
 def cos_sched(start:float, end:float, pos:float)->float:
     "Cosine interpolation from `start` (at `pos=0`) to `end` (at `pos=1`)"
     return end + (start-end) * (1 + math.cos(math.pi*pos)) / 2
@@ -42,34 +44,34 @@ def one_cycle(step:int,     # Current step, from 0
     if step < n_up: return cos_sched(lr_max/div, lr_max, step/n_up)
     return cos_sched(lr_max, lr_max/div_final, (step-n_up) / max(1, total-1-n_up))
 
-# %% ../nbs/10_learner.ipynb #f11d0fd3
+# %% ../nbs/10_learner.ipynb #6baa8c16
 def accuracy(logits:Tensor, # Scores `(n, c)`
              targ:Tensor    # Class indices, int64 `(n,)`
             )->float:
     "Fraction of rows whose largest logit is the target class"
     return (logits.argmax(1) == targ).float().mean().item()
 
-# %% ../nbs/10_learner.ipynb #b3bbf6f5
-def hand_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
+# %% ../nbs/10_learner.ipynb #b1845ecf
+def hand_step(model, opt, xb:Tensor, yb:Tensor, lr:float, smoothing:float=0.)->Tensor:
     "One training step of a hand-written `model` and optimiser `opt` at learning rate `lr`; returns the loss"
     opt.lr = lr
-    loss_func = CrossEntropy()
+    loss_func = CrossEntropy(smoothing)
     loss = loss_func(model(xb), yb)
     loss_func.backward()
     model.backward()
     opt.step()
     return loss
 
-def torch_step(model, opt, xb:Tensor, yb:Tensor, lr:float)->Tensor:
+def torch_step(model, opt, xb:Tensor, yb:Tensor, lr:float, smoothing:float=0.)->Tensor:
     "The same step for an `nn.Module` and a `torch.optim` optimiser, with autograd"
     for g in opt.param_groups: g['lr'] = lr
-    loss = F.cross_entropy(model(xb), yb)
+    loss = F.cross_entropy(model(xb), yb, label_smoothing=smoothing)
     opt.zero_grad()
     loss.backward()
     opt.step()
     return loss.detach()
 
-# %% ../nbs/10_learner.ipynb #a9572817
+# %% ../nbs/10_learner.ipynb #17bdbb58
 def _progress(it, on, parent=None):
     "`it` behind a fastprogress bar if `on`; imported only then"
     if not on: return it
@@ -83,6 +85,7 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         lr:float=None,      # Peak learning rate; default `opt.lr`
         sched=one_cycle,    # `sched(step, total_steps, lr)` gives each step's learning rate
         step=hand_step,     # `step(model, opt, xb, yb, lr)` makes one update and returns the loss
+        tfm=None,           # `tfm(xb)` transforms each training batch, e.g. a random shift
         seed:int=42,        # Seed of the batches' random order
         progress:bool=True  # Show progress bars and a table of results
        )->dict:
@@ -95,10 +98,12 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
     hist = dict(lr=[], loss=[], train_loss=[], valid_loss=[], valid_acc=[])
     mb = _progress(range(epochs), progress)
     if progress: mb.write(['epoch', 'train_loss', 'valid_loss', 'valid_acc'], table=True)
+    tfm = tfm or (lambda xb: xb)
     for epoch in mb:
         bb,start = batches(n, bs, gen, p.device),len(hist['lr'])
         lrs = [sched(start+i, total, lr) for i in range(len(bb))]
-        losses = [step(model, opt, x_train.index_select(0, idx), y_train.index_select(0, idx), lr_)
+        model.train()
+        losses = [step(model, opt, tfm(x_train.index_select(0, idx)), y_train.index_select(0, idx), lr_)
                   for idx,lr_ in zip(_progress(bb, progress, mb), lrs)]
         losses = torch.stack(losses).tolist()  # one read-back per epoch
         if bad := [i for i,l in enumerate(losses) if not math.isfinite(l)]: raise FloatingPointError(
@@ -107,13 +112,14 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         hist['lr'] += lrs
         hist['loss'] += losses
         hist['train_loss'].append(sum(l*len(idx) for l,idx in zip(losses, bb)) / n)
+        model.eval()
         with torch.no_grad(): out = model(x_valid)
         hist['valid_loss'].append(F.cross_entropy(out, y_valid).item())
         hist['valid_acc'].append(accuracy(out, y_valid))
         if progress: mb.write([str(epoch)] + [f"{hist[k][-1]:.4f}" for k in ('train_loss', 'valid_loss', 'valid_acc')], table=True)
     return hist
 
-# %% ../nbs/10_learner.ipynb #21b5f7db
+# %% ../nbs/10_learner.ipynb #a970a8be
 def get_device(device='auto')->torch.device:
     "`'auto'`: CUDA when PyTorch sees a GPU, else the CPU; otherwise the device named, which must exist"
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -125,11 +131,15 @@ def get_device(device='auto')->torch.device:
                          "use device 'cpu' or 'auto'")
     return dev
 
-# %% ../nbs/10_learner.ipynb #5d6e8a1b
-def check_options(epochs, nh, depth, bs, lr, opt, wd, device, dtype, **_)->tuple:
+# %% ../nbs/10_learner.ipynb #b07048e0
+def check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, norm, device, dtype, **_)->tuple:
     "Raise a `ValueError` that names the first bad option of `train`; return the `torch.device` and dtype named"
-    for k,v in dict(epochs=epochs, nh=nh, depth=depth, bs=bs).items():
-        if not (isinstance(v, int) and v >= 1): raise ValueError(f'{k} must be a whole number of at least 1, got {v!r}')
+    for k,v,least in (('epochs', epochs, 1), ('nh', nh, 1), ('depth', depth, 1), ('bs', bs, 1), ('shift', shift, 0)):
+        if not (isinstance(v, int) and v >= least): raise ValueError(f'{k} must be a whole number of at least {least}, got {v!r}')
+    for k,v in dict(dropout=dropout, smoothing=smoothing).items():
+        if not 0 <= v < 1: raise ValueError(f'{k} must be at least 0 and below 1, got {v}')
+    for k,v in dict(bn=bn, norm=norm).items():
+        if not isinstance(v, bool): raise ValueError(f'{k} must be True or False, got {v!r}')
     if lr is not None and not 0 < lr < math.inf: raise ValueError(f'lr must be positive and finite, got {lr}')
     if not 0 <= wd < math.inf: raise ValueError(f'wd must be zero or positive, got {wd}')
     if opt not in OPTIMIZERS: raise ValueError(f"opt must be one of {', '.join(OPTIMIZERS)}, got {opt!r}")
@@ -150,7 +160,7 @@ def _check_memory(sizes, bs, n_valid, opt, device, dtype):
         f"a {'-'.join(map(str, sizes))} network needs about {need/2**30:.1f} GiB for its weights, gradients, optimiser state "
         f"and activations ({n:,} parameters), more than the {free/2**30:.1f} GiB free on {device}: use a smaller nh or depth")
 
-# %% ../nbs/10_learner.ipynb #a6df15cb
+# %% ../nbs/10_learner.ipynb #3360cea8
 def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           epochs:int=10,     # Passes over the training set
           nh:int=256,        # Units in each hidden layer
@@ -159,18 +169,25 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           lr:float=None,     # Peak learning rate of the one-cycle schedule; default the optimiser's (0.2 for sgd, 3e-3 for adam)
           opt:str='sgd',     # Optimiser: sgd (momentum 0.9) or adam
           wd:float=0.,       # L2 weight decay
-          seed:int=42,       # Seed of the initial weights and of the batches
+          dropout:float=0.,  # Dropout probability after each hidden ReLU
+          bn:bool=False,     # Batch normalisation after each hidden linear layer
+          smoothing:float=0., # Label smoothing of the cross-entropy
+          shift:int=0,       # Shift each training image by a random offset of up to this many pixels, every epoch
+          norm:bool=False,   # Normalise the inputs by the training set's mean and standard deviation (in a first layer)
+          seed:int=42,       # Seed of the initial weights, the dropout masks, the batches and the shifts
           device:str='auto', # auto (CUDA when available), cpu or cuda
           dtype:str='float32', # float32 or float64
           reference:bool=False, # Train the twin instead: `nn.Module` layers, autograd and `torch.optim`
           progress:bool=True    # Show progress bars and a table of results
          ):
     "Train a seeded classifier on `data` with a one-cycle schedule; return `(model, history)`"
-    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, device, dtype)
+    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, norm, device, dtype)
     sizes = [data[0].shape[1]] + [nh]*depth + [int(data[1].max())+1]
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
-    model = get_model(sizes[0], nh, sizes[-1], depth, torch.Generator().manual_seed(seed), device, dtype)
+    model = get_model(sizes[0], nh, sizes[-1], depth, torch.Generator().manual_seed(seed), device, dtype,
+                      bn=bn, dropout=dropout, norm=norm_stats(data[0]) if norm else None)
     o = OPTIMIZERS[opt](model.parameters(), **({} if lr is None else dict(lr=lr)), wd=wd)
-    lr,step = o.lr,hand_step
-    if reference: model,o,step = (m := twin(model)),o.twin(m.parameters()),torch_step
-    return model, fit(model, o, data, epochs, bs, lr, step=step, seed=seed, progress=progress)
+    lr,step = o.lr,partial(hand_step, smoothing=smoothing)
+    if reference: model,o,step = (m := twin(model)),o.twin(m.parameters()),partial(torch_step, smoothing=smoothing)
+    tfm = partial(random_shift, max_shift=shift, generator=torch.Generator(device).manual_seed(seed)) if shift else None
+    return model, fit(model, o, data, epochs, bs, lr, step=step, tfm=tfm, seed=seed, progress=progress)

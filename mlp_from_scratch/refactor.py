@@ -49,10 +49,12 @@ class Relu(Module):
 
 # %% ../nbs/03_refactor.ipynb #4483c963
 class Lin(Module):
-    "Linear layer with weights `w` `(n_in, n_out)` and bias `b` `(n_out,)`"
+    "Linear layer with weights `w` `(n_in, n_out)` and bias `b` `(n_out,)`, or no bias if `b` is None"
     param_names = ('w', 'b')
-    def __init__(self, w:Tensor, b:Tensor): self.w,self.b = w,b
-    def forward(self, inp): return lin(inp, self.w, self.b)
+    def __init__(self, w:Tensor, b:Tensor|None):
+        self.w,self.b = w,b
+        if b is None: self.param_names = ('w',)
+    def forward(self, inp): return inp@self.w if self.b is None else lin(inp, self.w, self.b)
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b)
 
 # %% ../nbs/03_refactor.ipynb #b3096d99
@@ -76,9 +78,9 @@ class Sequential(Module):
     def _named(self, kind:str)->dict:
         res, seen = {}, Counter()
         for l in self.layers:
-            for n in getattr(l, kind):
-                seen[n] += 1
-                res[f'{n}{seen[n]}'] = getattr(l, n)
+            if not (names := getattr(l, kind)): continue
+            seen[names[0]] += 1  # number the layers of each kind: `w3` and `b3` belong to the third linear layer
+            for n in names: res[f'{n}{seen[names[0]]}'] = getattr(l, n)
         return res
 
     def named_parameters(self)->dict:
