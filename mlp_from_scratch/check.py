@@ -68,11 +68,15 @@ def grads_classifier_autograd(x, targ, model):
     return [p.grad.t() if p.dim() == 2 else p.grad for p in ref.parameters()]
 
 # %% ../nbs/20_check.ipynb #763d6376
+def _fresh(a):
+    "A new tensor object over the same data (no `.g`, no `.grad`); a deep copy of anything else, such as a model"
+    return a.detach() if isinstance(a, Tensor) else copy.deepcopy(a)
+
 def time_grads(f, args:tuple, repeats:int=1):
     "Call `f(*args)` on fresh copies of `args`: once to warm up, then `repeats` times; return the last gradients and the best time"
     best = float('inf')
     for i in range(repeats+1):
-        fresh = copy.deepcopy(args)
+        fresh = [_fresh(a) for a in args]
         t0 = time.perf_counter()
         grads = f(*fresh)
         if any(isinstance(a, Tensor) and a.is_cuda for a in args): torch.cuda.synchronize()  # wait for the GPU's work
