@@ -61,7 +61,7 @@ class CrossEntropy(Module):
 
     def bwd(self, out, inp, targ):
         eps,c = self.smoothing,inp.shape[-1]
-        g = self.logp.exp()                                         # softmax, in a new tensor
-        if eps: g.sub_(F.one_hot(targ, c), alpha=1-eps).sub_(eps/c)  # softmax - q
-        else:   g.sub_(F.one_hot(targ, c))                           # softmax - onehot
+        g = self.logp.exp()                                                   # softmax, in a new tensor
+        g.scatter_add_(1, targ[:,None], g.new_full((len(targ), 1), eps-1.))  # minus 1-ε at each row's target
+        if eps: g.sub_(eps/c)                                                 # minus ε/c everywhere: softmax - q
         inp.g = g.mul_(out.g / len(targ))

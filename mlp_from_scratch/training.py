@@ -18,8 +18,9 @@ from .init import save_model, load_model
 
 # %% ../nbs/21_training.ipynb #2353305c
 PRESETS = {
+    'speed': dict(norm=True, epochs=3, lr=0.1),
     'default': {},
-    'best': dict(nh=256, depth=2, bs=64, lr=0.1, wd=1e-4, epochs=20),
+    'best': dict(nh=1024, depth=2, dropout=0.2, smoothing=0.1, shift=2, norm=True, wd=5e-4, epochs=20),
 }
 _NOT_OPTIONS = ('data', 'reference', 'progress')  # arguments of `train` that are not options of the commands
 
@@ -77,8 +78,10 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     _check_out(out)
     try: x_train,y_train,x_valid,y_valid,x_test,y_test = load_mnist(path, test=True)
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
-    print(f"MNIST: {len(x_train)} training images. Network 784-{'-'.join([str(cfg['nh'])]*cfg['depth'])}-10, "
-          f"{cfg['opt']} lr {cfg['lr']:g} (one-cycle), batch {cfg['bs']}, wd {cfg['wd']:g}, "
+    extras = [s for s,on in [('inputs normalised', cfg['norm']), ('batch norm', cfg['bn']), (f"dropout {cfg['dropout']:g}", cfg['dropout']),
+                             (f"label smoothing {cfg['smoothing']:g}", cfg['smoothing']), (f"shifts of up to {cfg['shift']} px", cfg['shift'])] if on]
+    print(f"MNIST: {len(x_train)} training images. Network 784-{'-'.join([str(cfg['nh'])]*cfg['depth'])}-10"
+          + ''.join(f', {s}' for s in extras) + f". {cfg['opt']} lr {cfg['lr']:g} (one-cycle), batch {cfg['bs']}, wd {cfg['wd']:g}, "
           f"{cfg['epochs']} epoch{'s'*(cfg['epochs']>1)}, seed {cfg['seed']}, {cfg['dtype']} on {dev}")
     t0 = time.perf_counter()
     try: model,hist = train((x_train,y_train,x_valid,y_valid), progress=progress, **cfg)
