@@ -14,7 +14,7 @@ class Optimizer():
     "Base class: holds `params` and `lr`, adds weight decay to each `.g`, counts steps; subclasses define `update`"
     def __init__(self, params:list, # Tensors whose `.g` is set before each `step`
                  lr:float,          # Learning rate (a schedule may change `opt.lr` between steps)
-                 wd:float=0.        # L2 weight decay: `wd * p` is added to the gradient
+                 wd:float=0.        # L2 weight decay: `wd * p` is added to each `.g`
                 ):
         self.params,self.lr,self.wd,self.t = list(params),lr,wd,0
 
@@ -22,7 +22,7 @@ class Optimizer():
         "Update every parameter from its `.g`"
         self.t += 1
         grads = [p.g for p in self.params]
-        if self.wd: grads = torch._foreach_add(grads, self.params, alpha=self.wd)
+        if self.wd: torch._foreach_add_(grads, self.params, alpha=self.wd)  # the gradient of the penalty wd/2 |p|^2
         self.update(self.params, grads)
 
     def update(self, params:list, grads:list): raise NotImplementedError(f'{type(self).__name__} must define `update`')

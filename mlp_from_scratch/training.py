@@ -20,7 +20,7 @@ from .init import save_model, load_model
 PRESETS = {
     'speed': dict(norm=True, epochs=3, lr=0.1),
     'default': {},
-    'best': dict(nh=1024, depth=2, dropout=0.2, smoothing=0.1, shift=2, norm=True, wd=5e-4, epochs=20),
+    'best': dict(nh=1024, depth=2, dropout=0.2, smoothing=0.1, shift=2, norm=True, wd=5e-4, bs=256, lr=0.3, epochs=20),
 }
 _NOT_OPTIONS = ('data', 'reference', 'progress')  # arguments of `train` that are not options of the commands
 
