@@ -24,15 +24,18 @@ def show_digits(imgs,             # Images, `(n, 784)` or `(n, 28, 28)`
                 ncols:int=8,      # Images per row
                 size:float=1.2    # Inches per image
                ):
-    "Plot `imgs` in a grid; return the figure"
+    "Plot `imgs` in a grid, tiled into one picture with a title over each digit; return the figure"
     import matplotlib.pyplot as plt
-    imgs = imgs.reshape(-1, 28, 28).cpu()
-    nrows = -(-len(imgs)//ncols)
-    fig,axs = plt.subplots(nrows, ncols, figsize=(ncols*size, nrows*size*1.15), squeeze=False)
-    for i,ax in enumerate(axs.flat):
-        ax.set_axis_off()
-        if i >= len(imgs): continue
-        ax.imshow(imgs[i], cmap='gray')
-        if titles is not None: ax.set_title(str(titles[i].item() if torch.is_tensor(titles[i]) else titles[i]), fontsize=9)
-    fig.tight_layout()
+    imgs = imgs.detach().reshape(-1, 28, 28).float().cpu()
+    n,th,tw = len(imgs),28+8*(titles is not None)+2,30   # each tile: room for a title, and a gap of 2 pixels
+    nrows = -(-n//ncols)
+    tiles = torch.full((nrows*ncols, th, tw), float('nan'))   # NaN shows as the background
+    tiles[:n, th-29:th-1, 1:29] = imgs
+    grid = tiles.reshape(nrows, ncols, th, tw).permute(0, 2, 1, 3).reshape(nrows*th, ncols*tw)
+    fig,ax = plt.subplots(figsize=(ncols*size, nrows*size*th/tw))
+    ax.imshow(grid, cmap=plt.get_cmap('gray').with_extremes(bad='white'), interpolation='nearest')
+    ax.set_axis_off()
+    for i,t in enumerate([] if titles is None else titles[:n]):
+        ax.text((i%ncols + .5)*tw, (i//ncols)*th + th-30, str(t.item() if torch.is_tensor(t) else t), ha='center', va='bottom', fontsize=9)
+    fig.subplots_adjust(0, 0, 1, 1)
     return fig
