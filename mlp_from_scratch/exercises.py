@@ -404,8 +404,8 @@ def exercise_nb(nb:dict,           # A lesson notebook, as read from its `.ipynb
 # %% ../nbs/14_exercises.ipynb #ceff858a
 def run_checks(path)->dict:
     "Run the notebook at `path` in this process with execnb, stopping at an error; `{exercise: what its check printed}`"
-    from execnb.nbio import read_nb
-    from execnb.shell import CaptureShell
+    try: from execnb.shell import CaptureShell; from execnb.nbio import read_nb
+    except ImportError: raise ImportError("run_checks runs notebooks with execnb, a development requirement: pip install 'execnb<0.2'") from None
     nb,cwd = read_nb(path),os.getcwd()
     os.chdir(Path(path).parent)
     try: CaptureShell().run_all(nb, exc_stop=True)
