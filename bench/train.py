@@ -17,7 +17,8 @@ from fastcore.script import call_parse
 from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch.autograd import twin
-from mlp_from_scratch.learner import train, fit, batches, torch_step, check_options
+from mlp_from_scratch.learner import train, fit, batches, torch_step
+from mlp_from_scratch.options import check_options
 from mlp_from_scratch.optim import OPTIMIZERS
 from mlp_from_scratch.training import train_options, train_config
 

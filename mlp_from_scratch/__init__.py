@@ -8,6 +8,6 @@ if _os.environ.get('IN_TEST'):
     import torch as _torch
     _torch.set_num_threads(1)
 
-# One module per notebook in nbs/: the lesson, the classifier built on it, the commands, and the appendix.
+# One module per notebook in nbs/: the lesson, the classifier built on it, the commands, and the appendices.
 from . import (data, forward, backward, refactor, autograd, compare, gradcheck, losses, init, optim, learner,
-               layers, augment, diagnose, exercises, health, check, training, fetch)
+               layers, augment, diagnose, exercises, health, check, training, fetch, options)

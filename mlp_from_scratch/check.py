@@ -19,7 +19,7 @@ from . import refactor, autograd
 from .compare import cmp
 from .losses import CrossEntropy
 from .init import get_model
-from .learner import get_device
+from .options import get_device
 
 # %% ../nbs/20_check.ipynb #3a8b2989
 def grads_autograd(x, targ, w1, b1, w2, b2):

@@ -12,7 +12,8 @@ from fastcore.script import call_parse, bool_arg, Param
 from fastcore.docments import docments
 from .data import load_mnist
 from .optim import OPTIMIZERS
-from .learner import train, check_options, accuracy
+from .learner import train, accuracy
+from .options import check_options
 from .health import plot_history
 from .init import save_model, load_model
 
