@@ -15,7 +15,7 @@ def reqs(key): return cfg.get(key, '').split()
 
 class BuildPyLessons(build_py):
     "Also ship the lesson notebooks that mark exercises, without their outputs, for `mlp_exercises` outside a clone"
-    marker = re.compile(r'^#\|[ \t]*exercise[ \t]+\S', re.M)   # as `_MARKER` in nbs/14_exercises.ipynb
+    marker = re.compile(r'^#\|[ \t]*exercise[ \t]+\S', re.M)   # as `_MARKER` in nbs/23_exercise_nbs.ipynb
     def run(self):
         super().run()
         if self.editable_mode: return   # an editable install runs from the clone, and finds them in nbs/

@@ -10,4 +10,4 @@ if _os.environ.get('IN_TEST'):
 
 # One module per notebook in nbs/: the lesson, the classifier built on it, the commands, and the appendices.
 from . import (data, forward, backward, refactor, autograd, compare, gradcheck, losses, init, optim, learner,
-               layers, augment, diagnose, exercises, health, check, training, fetch, options)
+               layers, augment, diagnose, exercises, health, check, training, exercise_nbs, fetch, options)

@@ -1,4 +1,4 @@
-"""End-to-end test of the exercise notebooks (see nbs/14_exercises.ipynb); CI runs it after nbdev_test.
+"""End-to-end test of the exercise notebooks (see nbs/23_exercise_nbs.ipynb); CI runs it after nbdev_test.
 
 Writes the learner's copies of the lesson notebooks into temporary folders with `mlp_exercises` and
 runs each from top to bottom in this process (execnb, as nbdev_test does), stopping at any error:
@@ -11,7 +11,8 @@ Usage: python tools/test_exercises.py"""
 import subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
-from mlp_from_scratch.exercises import EXERCISES, write_exercises, run_checks
+from mlp_from_scratch.exercises import EXERCISES
+from mlp_from_scratch.exercise_nbs import write_exercises, run_checks
 
 # One process runs every notebook, mostly on small tensors: as for nbdev_test (mlp_from_scratch/__init__.py), one thread,
 # since a second mostly spins, and on a loaded machine makes a run several times slower.
