@@ -12,7 +12,7 @@ import subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
 from mlp_from_scratch.exercises import EXERCISES
-from mlp_from_scratch.exercise_nbs import write_exercises, run_checks
+from mlp_from_scratch.exercise_nbs import write_exercises, run_exercise_nb
 
 # One process runs every notebook, mostly on small tensors: as for nbdev_test (mlp_from_scratch/__init__.py), one thread,
 # since a second mostly spins, and on a loaded machine makes a run several times slower.
@@ -32,7 +32,7 @@ def run(label:str, expected:dict, only=None, **kw):
         for p,names in write_exercises(Path(d)/'exercises', **kw).items():
             if only is not None and not set(names) & set(only): continue
             start = time.time()
-            try: outs = run_checks(p)
+            try: outs = run_exercise_nb(p)
             except Exception as e:
                 expect(False, f'{label}: {p.name} raised {type(e).__name__}: {e}'); continue
             print(f'{label:<12} {p.name:<20} {time.time()-start:5.1f} s', flush=True)
