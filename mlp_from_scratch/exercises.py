@@ -291,14 +291,13 @@ def grade(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
     if name not in EXERCISES: raise ValueError(f'no exercise named {name!r}; the exercises are {", ".join(EXERCISES)}')
     if not callable(impl): raise TypeError(f'{name} must be a function, got {type(impl).__name__}')
     ex = EXERCISES[name]
-    known = _known(ex)
     try: pairs,problems = ex.case(impl)
     except NotImplementedError: return Grade(name, 'todo', [f'todo {name} is not done yet. Hint: {ex.hint}'])
     except Exception as e:
         msg = str(e).splitlines()[0] if str(e) else ''
         hint = next((h for p,h in ex.errors + _ERRORS if re.search(p, msg)), None)
         return Grade(name, 'error', [f'FAIL {name} raised {type(e).__name__}: {msg}' + (f'. Hint: {hint}' if hint else '')])
-    lines,ds,label = [],[],''
+    lines,ds,label,known = [],[],'',_known(ex)   # the catalogue's mistakes, run only once there are gradients to compare
     for k,(got,e) in pairs.items():
         lab,t = _split(k)
         if lab != label: lines.append(f'{lab}:'); label = lab
@@ -312,7 +311,7 @@ def check_exercise(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
                    impl      # The learner's implementation, e.g. `relu_grad`, `Lin.bwd`
                   ):
     "Print the check of `impl`; return `impl` if it passes, else the library's implementation, for the rest of the notebook"
-    if impl is EXERCISES[name].ref:   # the check ran again without the exercise cell: the name still holds the library's
+    if (ex := EXERCISES.get(name)) and impl is ex.ref:   # the check ran again without the exercise cell: the name still holds the library's
         print(f"This {name} is the library's, put in place of yours by the last check: run your {name} cell again, then this check.")
         return impl
     g = grade(name, impl)
@@ -321,4 +320,4 @@ def check_exercise(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
         print(f'{name} passes: the rest of this notebook uses yours.')
         return impl
     print(f"The rest of this notebook uses the library's {name} until yours passes.")
-    return EXERCISES[name].ref
+    return ex.ref
