@@ -20,7 +20,7 @@ from fastcore.script import call_parse
 from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch.autograd import twin
-from mlp_from_scratch.learner import train, fit, batches, torch_step
+from mlp_from_scratch.learner import train, fit, batches, torch_step, to_device
 from mlp_from_scratch.options import check_options
 from mlp_from_scratch.optim import OPTIMIZERS
 from mlp_from_scratch.training import train_options, train_config
@@ -30,7 +30,7 @@ def _sync(dev):
 
 def floor(data, cfg, dev, dtype):
     "The same batches' gather and matmuls (forward and backward), and the validation's forward matmuls"
-    x,y,xv,_ = (t.to(dev, dtype if t.is_floating_point() else None) for t in data)
+    x,y,xv,_ = data
     ws = [p for n,p in get_model(784, cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype)
           .named_parameters().items() if n[0] == 'w']
     gen = torch.Generator().manual_seed(cfg['seed'])
@@ -66,7 +66,7 @@ def main(rounds:int=3, # Timed runs of each
     "Time the hand-written training against its autograd twin and the floor"
     cfg = train_config(**opts)
     dev,dtype = check_options(**cfg)
-    data = [t.to(dev, dtype if t.is_floating_point() else None) for t in load_mnist()]  # on the device once, as mlp_train does
+    data = to_device(load_mnist(), dev, dtype)  # on the device once, as mlp_train does
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {dev}; " + ', '.join(f'{k} {v}' for k,v in cfg.items()))
     runs = {'hand-written': lambda d,c: train(d, progress=False, **c)[1],
             'autograd': lambda d,c: train(d, reference=True, progress=False, **c)[1],

@@ -12,7 +12,7 @@ from fastcore.script import call_parse, bool_arg, Param
 from fastcore.docments import docments
 from .data import load_mnist
 from .optim import OPTIMIZERS
-from .learner import train, accuracy
+from .learner import train, accuracy, to_device
 from .options import check_options
 from .health import plot_history
 from .init import save_model, load_model
@@ -80,20 +80,18 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     except ValueError as e: sys.exit(f'mlp_train: {e}')
     out = Path(out)
     _check_out(out)
-    try: x_train,y_train,x_valid,y_valid,x_test,y_test = load_mnist(path, test=True)
+    try: *data,x_test,y_test = to_device(load_mnist(path, test=True), dev, dtype)  # on the device before the clock starts
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
     extras = [s for s,on in [('inputs normalised', cfg['norm']), ('batch norm', cfg['bn']), (f"dropout {cfg['dropout']:g}", cfg['dropout']),
                              (f"label smoothing {cfg['smoothing']:g}", cfg['smoothing']), (f"shifts of up to {cfg['shift']} px", cfg['shift'])] if on]
-    print(f"MNIST: {len(x_train)} training images. Network 784-{'-'.join([str(cfg['nh'])]*cfg['depth'])}-10"
+    print(f"MNIST: {len(data[0])} training images. Network 784-{'-'.join([str(cfg['nh'])]*cfg['depth'])}-10"
           + ''.join(f', {s}' for s in extras) + f". {cfg['opt']} lr {cfg['lr']:g} (one-cycle), batch {cfg['bs']}, wd {cfg['wd']:g}, "
           f"{cfg['epochs']} epoch{'s'*(cfg['epochs']>1)}, seed {cfg['seed']}, {cfg['dtype']} on {dev}")
-    data = [t.to(dev, dtype if t.is_floating_point() else None) for t in (x_train,y_train,x_valid,y_valid)]
     t0 = time.perf_counter()
     try: model,hist = train(data, progress=progress, **cfg)
     except (ValueError, MemoryError, FloatingPointError) as e: sys.exit(f'mlp_train: {e}')
     secs = time.perf_counter() - t0
-    p = model.parameters()[0]
-    test_acc = accuracy(model(x_test.to(p.device, p.dtype)), y_test.to(p.device))
+    test_acc = accuracy(model(x_test), y_test)
     print(f"Trained in {secs:.1f} s. Validation accuracy {hist['valid_acc'][-1]:.2%}, test accuracy {test_acc:.2%}")
     save_model(model, out/'model.safetensors', **cfg, secs=round(secs, 2), valid_acc=hist['valid_acc'][-1], test_acc=test_acc)
     fig = plot_history(hist)
