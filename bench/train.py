@@ -10,19 +10,20 @@ Three trainings from the same initial weights, batches and schedule, and a fourt
 - floor: the work no implementation can avoid, the same batches' gather and matrix products (forward and backward),
   and the validation's forward products, with nothing else;
 - fixed cost: the hand-written training again, with the same number of steps, options and operations, on 2-example
-  batches of a 4-4-10 network: Python and each operation's fixed cost, with almost no arithmetic. The hand-written
+  batches of 2x2 images (after any crop) and a 4-4-10 network: Python and each operation's fixed cost, with almost no arithmetic. The hand-written
   time less this, against the floor, shows how much of the gap is arithmetic and how much is per-operation overhead.
 Runs alternate so that all meet the same machine load; the fastest of `--rounds` runs of each is compared (medians too).
 """
 import statistics, time
+from unittest.mock import patch
 import torch
 from fastcore.script import call_parse
 from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
-from mlp_from_scratch.autograd import twin
-from mlp_from_scratch.learner import train, fit, batches, torch_step, to_device
+from mlp_from_scratch import learner
+from mlp_from_scratch.learner import train, fit, batches, to_device
 from mlp_from_scratch.options import check_options
-from mlp_from_scratch.optim import OPTIMIZERS
+from mlp_from_scratch.augment import central_pixels
 from mlp_from_scratch.training import train_options, train_config
 
 def _sync(dev):
@@ -31,7 +32,10 @@ def _sync(dev):
 def floor(data, cfg, dev, dtype):
     "The same batches' gather and matmuls (forward and backward), and the validation's forward matmuls"
     x,y,xv,_ = data
-    ws = [p for n,p in get_model(784, cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype)
+    if cfg['crop']:  # the pixels the network sees, cropped once: the cheapest any implementation could do it
+        pix = central_pixels(28, cfg['crop']).to(dev)
+        x,xv = x.index_select(1, pix),xv.index_select(1, pix)
+    ws = [p for n,p in get_model(x.shape[1], cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype)
           .named_parameters().items() if n[0] == 'w']
     gen = torch.Generator().manual_seed(cfg['seed'])
     for _ in range(cfg['epochs']):
@@ -47,17 +51,16 @@ def floor(data, cfg, dev, dtype):
         h.sum().item()                           # fit reads its losses back once per epoch
     _sync(dev)
 
-def tiny(data, bs):
-    "Data with the same number of batches of `bs` as `data`, but 2 examples a batch of 4 pixels (2x2 images), and 10 classes"
-    n,nv = 2*-(-len(data[0])//bs),20
+def tiny(data, bs, crop=0):
+    "Data with the same number of batches of `bs` as `data`, but 2 examples a batch of 2x2 images (after a `crop`), and 10 classes"
+    n,nv,npx = 2*-(-len(data[0])//bs),20,(2+2*crop)**2
     g = torch.Generator().manual_seed(0)
-    return (torch.rand(n, 4, generator=g), torch.arange(n)%10, torch.rand(nv, 4, generator=g), torch.arange(nv)%10)
+    return (torch.rand(n, npx, generator=g), torch.arange(n)%10, torch.rand(nv, npx, generator=g), torch.arange(nv)%10)
 
-def compiled(data, cfg, dev, dtype):
-    "The autograd twin under `torch.compile`"
-    model = twin(get_model(784, cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype))
-    o = OPTIMIZERS[cfg['opt']](list(model.parameters()), lr=cfg['lr'], wd=cfg['wd']).twin(model.parameters())
-    return fit(torch.compile(model), o, data, cfg['epochs'], cfg['bs'], cfg['lr'], step=torch_step, seed=cfg['seed'], progress=False)
+def compiled(data, cfg):
+    "The autograd twin under `torch.compile`: `train(..., reference=True)`, with every option, the model it fits compiled"
+    with patch.object(learner, 'fit', lambda model, *a, **k: fit(torch.compile(model), *a, **k)):
+        return train(data, reference=True, progress=False, **cfg)[1]
 
 @call_parse
 @train_options
@@ -71,8 +74,8 @@ def main(rounds:int=3, # Timed runs of each
     runs = {'hand-written': lambda d,c: train(d, progress=False, **c)[1],
             'autograd': lambda d,c: train(d, reference=True, progress=False, **c)[1],
             'floor': lambda d,c: floor(d, c, dev, dtype),
-            'fixed cost': lambda d,c: train(tiny(d, c['bs']), progress=False, **dict(c, nh=4, bs=2))[1]}
-    if dev.type == 'cuda': runs['compiled autograd'] = lambda d,c: compiled(d, c, dev, dtype)
+            'fixed cost': lambda d,c: train(tiny(d, c['bs'], c['crop']), progress=False, **dict(c, nh=4, bs=2))[1]}
+    if dev.type == 'cuda': runs['compiled autograd'] = compiled
     warm = [t[:5000] for t in data]  # one-off costs (allocator, kernels' first calls, compilation) out of the timings
     for name,f in list(runs.items()):
         try: f(warm, dict(cfg, epochs=1))

@@ -12,10 +12,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .losses import CrossEntropy
+from .refactor import Sequential
 from .autograd import twin
 from .init import get_model
 from .optim import OPTIMIZERS
-from .augment import random_shift, norm_stats
+from .augment import random_shift, norm_stats, central_pixels
 from .options import check_options, _check_memory
 
 # %% ../nbs/10_learner.ipynb #ecc4e207
@@ -136,6 +137,7 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           bn:bool=False,     # Batch normalisation after each hidden linear layer
           smoothing:float=0., # Label smoothing of the cross-entropy
           shift:int=0,       # Shift each training image by a random offset of up to this many pixels, every epoch
+          crop:int=0,        # Drop this many pixels from each edge of the (square) images: the network sees only the central ones
           norm:bool=False,   # Normalise the inputs by the training set's mean and standard deviation (in a first layer)
           seed:int=42,       # Seed of the initial weights, the dropout masks, the batches and the shifts
           device:str='auto', # auto (CUDA when available), cpu or cuda
@@ -144,13 +146,18 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           progress:bool=True    # Show progress bars and a table of results
          ):
     "Train a seeded classifier on `data` with a one-cycle schedule; return `(model, history)`"
-    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, norm, device, dtype)
-    sizes = [data[0].shape[1]] + [nh]*depth + [int(data[1].max())+1]
+    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, norm, device, dtype)
+    n_in = data[0].shape[1]
+    if crop and math.isqrt(n_in)**2 != n_in: raise ValueError(f'crop: rows of {n_in} pixels are not square images')
+    pixels = central_pixels(math.isqrt(n_in), crop) if crop else None
+    sizes = [n_in if pixels is None else len(pixels)] + [nh]*depth + [int(data[1].max())+1]
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
-    model = get_model(sizes[0], nh, sizes[-1], depth, torch.Generator().manual_seed(seed), device, dtype,
-                      bn=bn, dropout=dropout, norm=norm_stats(data[0]) if norm else None)
+    if crop: data = [t.index_select(1, pixels.to(device)) if t.is_floating_point() else t for t in to_device(data, device, dtype)]
+    model = get_model(n_in, nh, sizes[-1], depth, torch.Generator().manual_seed(seed), device, dtype,
+                      bn=bn, dropout=dropout, norm=norm_stats(data[0]) if norm else None, pixels=pixels)
     o = OPTIMIZERS[opt](model.parameters(), **({} if lr is None else dict(lr=lr)), wd=wd)
     lr,step = o.lr,partial(hand_step, smoothing=smoothing)
     if reference: model,o,step = (m := twin(model)),o.twin(m.parameters()),partial(torch_step, smoothing=smoothing)
+    body = (model[1:] if reference else Sequential(*model.layers[1:])) if crop else model   # the layers after the `Crop`
     tfm = partial(random_shift, max_shift=shift, generator=torch.Generator(device).manual_seed(seed)) if shift else None
-    return model, fit(model, o, data, epochs, bs, lr, step=step, tfm=tfm, seed=seed, progress=progress)
+    return model.eval(), fit(body, o, data, epochs, bs, lr, step=step, tfm=tfm, seed=seed, progress=progress)
