@@ -40,9 +40,9 @@ def _nb_exercises(nb:dict)->list:
     return [n for c in nb['cells'] if c['cell_type'] == 'code' for n in _markers(''.join(c['source']))]
 
 def _lesson_nbs(src:Path=None)->dict:
-    "`{path: [exercise, ...]}` for each notebook in `src` (default `lesson_dir()`) that marks exercises"
-    res = {p: _nb_exercises(_read_nb(p)) for p in sorted(Path(src or lesson_dir()).glob('*.ipynb'))}
-    return {p: ns for p,ns in res.items() if ns}
+    "`{path: (notebook, [exercise, ...])}` for each notebook in `src` (default `lesson_dir()`) that marks exercises"
+    nbs = {p: _read_nb(p) for p in sorted(Path(src or lesson_dir()).glob('*.ipynb'))}
+    return {p: (nb, ns) for p,nb in nbs.items() if (ns := _nb_exercises(nb))}
 
 # %% ../nbs/23_exercise_nbs.ipynb #f36595c0
 _STUB = '# Hint: {hint}\nraise NotImplementedError  # your code here, in place of this line'
@@ -146,8 +146,8 @@ def write_exercises(dest='exercises',  # Folder to write the notebooks to; creat
     if not lessons: raise FileNotFoundError(f'no lesson notebook with exercises in {src or lesson_dir()}')
     dest.mkdir(parents=True, exist_ok=True)
     written,nbs = {},[]
-    for p,ns in lessons.items():
-        nbs.append(nb := exercise_nb(_read_nb(p), bodies, answers))
+    for p,(lesson,ns) in lessons.items():
+        nbs.append(nb := exercise_nb(lesson, bodies, answers))
         (dest/p.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
         written[dest/p.name] = ns
     (dest/'README.md').write_text(_readme({p.name: ns for p,ns in written.items()}, _missing(nbs)), encoding='utf-8')
