@@ -16,7 +16,7 @@ from .refactor import Sequential
 from .autograd import twin
 from .init import get_model
 from .optim import OPTIMIZERS
-from .augment import random_shift, norm_stats, central_pixels
+from .augment import random_shift, norm_stats, normalize, central_pixels
 from .options import check_options, _check_memory
 
 # %% ../nbs/10_learner.ipynb #ecc4e207
@@ -152,12 +152,17 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
     pixels = central_pixels(math.isqrt(n_in), crop) if crop else None
     sizes = [n_in if pixels is None else len(pixels)] + [nh]*depth + [int(data[1].max())+1]
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
-    if crop: data = [t.index_select(1, pixels.to(device)) if t.is_floating_point() else t for t in to_device(data, device, dtype)]
+    data = to_device(data, device, dtype)
+    if crop: data = [t.index_select(1, pixels.to(device)) if t.is_floating_point() else t for t in data]
+    stats = norm_stats(data[0]) if norm else None    # of the pixels the network sees
     model = get_model(n_in, nh, sizes[-1], depth, torch.Generator().manual_seed(seed), device, dtype,
-                      bn=bn, dropout=dropout, norm=norm_stats(data[0]) if norm else None, pixels=pixels)
+                      bn=bn, dropout=dropout, norm=stats, pixels=pixels)
     o = OPTIMIZERS[opt](model.parameters(), **({} if lr is None else dict(lr=lr)), wd=wd)
     lr,step = o.lr,partial(hand_step, smoothing=smoothing)
     if reference: model,o,step = (m := twin(model)),o.twin(m.parameters()),partial(torch_step, smoothing=smoothing)
-    body = (model[1:] if reference else Sequential(*model.layers[1:])) if crop else model   # the layers after the `Crop`
-    tfm = partial(random_shift, max_shift=shift, generator=torch.Generator(device).manual_seed(seed)) if shift else None
+    if norm: data = [normalize(t, *stats) if t.is_floating_point() else t for t in data]
+    k = bool(crop) + norm   # the first layers, `Crop` and `Normalize`, that only transform the data: done once, above
+    body = (model[k:] if reference else Sequential(*model.layers[k:])) if k else model
+    tfm = partial(random_shift, max_shift=shift, generator=torch.Generator(device).manual_seed(seed),
+                  fill=normalize(0., *stats) if norm else 0.) if shift else None
     return model.eval(), fit(body, o, data, epochs, bs, lr, step=step, tfm=tfm, seed=seed, progress=progress)
