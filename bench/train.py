@@ -8,9 +8,9 @@ Three trainings from the same initial weights, batches and schedule, and a fourt
 - hand-written: `train(...)`, exactly as `mlp_train` trains (per-epoch validation included);
 - autograd: `train(..., reference=True)`, the same network as `nn.Linear`/`nn.ReLU`, `F.cross_entropy`, `torch.optim`;
 - floor: the work no implementation can avoid, the same batches' gather and matrix products (forward and backward),
-  and the validation's forward products, with nothing else;
+  and the validation's forward products, after any crop and projection onto principal components (done once), with nothing else;
 - fixed cost: the hand-written training again, with the same number of steps, options and operations, on 2-example
-  batches of 2x2 images (after any crop) and a 4-4-10 network: Python and each operation's fixed cost, with almost no arithmetic. The hand-written
+  batches of 2x2 images (after any crop; at most 4 principal components) and a 4-4-10 network: Python and each operation's fixed cost, with almost no arithmetic. The hand-written
   time less this, against the floor, shows how much of the gap is arithmetic and how much is per-operation overhead.
 Runs alternate so that all meet the same machine load; the fastest of `--rounds` runs of each is compared (medians too).
 """
@@ -24,6 +24,7 @@ from mlp_from_scratch import learner
 from mlp_from_scratch.learner import train, fit, batches, to_device
 from mlp_from_scratch.options import check_options
 from mlp_from_scratch.augment import central_pixels
+from mlp_from_scratch.pca import principal_components, project
 from mlp_from_scratch.training import train_options, train_config
 
 def _sync(dev):
@@ -35,6 +36,9 @@ def floor(data, cfg, dev, dtype):
     if cfg['crop']:  # the pixels the network sees, cropped once: the cheapest any implementation could do it
         pix = central_pixels(28, cfg['crop']).to(dev)
         x,xv = x.index_select(1, pix),xv.index_select(1, pix)
+    if cfg['pca']:   # and projected once: the covariance's product, its eigenvectors and the projection's products
+        mean,basis,_ = principal_components(x, cfg['pca'])
+        x,xv = project(x, mean, basis),project(xv, mean, basis)
     ws = [p for n,p in get_model(x.shape[1], cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype)
           .named_parameters().items() if n[0] == 'w']
     gen = torch.Generator().manual_seed(cfg['seed'])
@@ -74,7 +78,7 @@ def main(rounds:int=3, # Timed runs of each
     runs = {'hand-written': lambda d,c: train(d, progress=False, **c)[1],
             'autograd': lambda d,c: train(d, reference=True, progress=False, **c)[1],
             'floor': lambda d,c: floor(d, c, dev, dtype),
-            'fixed cost': lambda d,c: train(tiny(d, c['bs'], c['crop']), progress=False, **dict(c, nh=4, bs=2))[1]}
+            'fixed cost': lambda d,c: train(tiny(d, c['bs'], c['crop']), progress=False, **dict(c, nh=4, bs=2, pca=min(c['pca'], 4)))[1]}
     if dev.type == 'cuda': runs['compiled autograd'] = compiled
     warm = [t[:5000] for t in data]  # one-off costs (allocator, kernels' first calls, compilation) out of the timings
     for name,f in list(runs.items()):

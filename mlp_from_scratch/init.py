@@ -13,6 +13,7 @@ from torch import Tensor
 from .refactor import Sequential, InputLin, Lin, Relu
 from .layers import BatchNorm, Dropout
 from .augment import Normalize, Crop
+from .pca import Project
 
 # %% ../nbs/08_init.ipynb #bc823cb0
 def init_layer(n_in:int,  # Inputs of the layer
@@ -32,14 +33,16 @@ def get_model(n_in:int=784, # Inputs (pixels)
               dtype=None,   # Their dtype; default float32
               bn:bool=False,      # Batch normalisation after each hidden linear layer
               dropout:float=0.,   # Dropout probability after each hidden ReLU
-              norm:tuple=None,    # `(mean, std)` of the (kept) training pixels: normalise the inputs first
+              norm:tuple=None,    # `(mean, std)` of the inputs the first linear layer sees: normalise them first
+              pca:tuple=None,     # `(mean, basis)` of the (kept) training pixels, as from `principal_components`: project onto it first
               pixels:Tensor=None  # Indices of the input pixels to keep, e.g. `central_pixels(28, 3)`: crop the inputs first
              )->Sequential:
     "An MLP classifier `n_in -> nh (x depth) -> n_out` of the library's layers, with Kaiming/He initialised weights"
-    sizes = [n_in if pixels is None else len(pixels)] + [nh]*depth + [n_out]
+    sizes = [pca[1].shape[1] if pca else n_in if pixels is None else len(pixels)] + [nh]*depth + [n_out]
     params = [[t.to(device, dtype) for t in init_layer(a, b, generator)] for a,b in zip(sizes[:-1], sizes[1:])]
     def drop(): return [Dropout(dropout, torch.Generator(device or 'cpu').manual_seed(int(torch.randint(2**62, (), generator=generator))))]
-    layers = ([Crop(pixels, device)] if pixels is not None else []) + ([Normalize(*norm, device=device, dtype=dtype)] if norm else [])
+    layers = (([Crop(pixels, device)] if pixels is not None else []) + ([Project(*pca, device=device, dtype=dtype)] if pca else [])
+              + ([Normalize(*norm, device=device, dtype=dtype)] if norm else []))
     for i,(w,b) in enumerate(params):
         if i: layers += [Relu()] + (drop() if dropout else [])
         if bn and i < depth: layers += [(Lin if i else InputLin)(w, None), BatchNorm(len(b), device=device, dtype=dtype)]
@@ -64,6 +67,7 @@ def load_model(fname,     # A file written by `save_model`
     ts = load_file(str(fname), device=str(device or 'cpu'))
     ws = [ts[f'w{i}'] for i in range(1, sum(k[0] == 'w' for k in ts) + 1)]
     model = get_model(ws[0].shape[0], ws[0].shape[1], ws[-1].shape[1], len(ws)-1, device=device, dtype=ws[0].dtype,
-                      bn='gamma1' in ts, norm=(0., 1.) if 'mean1' in ts else None, pixels=ts.get('pixels1'))
+                      bn='gamma1' in ts, norm=(0., 1.) if 'mean1' in ts else None,
+                      pca=(ts['centre1'], ts['basis1']) if 'basis1' in ts else None, pixels=ts.get('pixels1'))
     for k,t in (model.named_parameters() | model.named_buffers()).items(): t.copy_(ts[k])
     return model.eval()

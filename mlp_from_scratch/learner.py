@@ -17,6 +17,7 @@ from .autograd import twin
 from .init import get_model
 from .optim import OPTIMIZERS
 from .augment import random_shift, norm_stats, normalize, central_pixels
+from .pca import principal_components, project
 from .options import check_options, _check_memory
 
 # %% ../nbs/10_learner.ipynb #ecc4e207
@@ -138,6 +139,7 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           smoothing:float=0., # Label smoothing of the cross-entropy
           shift:int=0,       # Shift each training image by a random offset of up to this many pixels, every epoch
           crop:int=0,        # Drop this many pixels from each edge of the (square) images: the network sees only the central ones
+          pca:int=0,         # Give the network each image's coordinates along this many principal components of the training images (after any crop), not its pixels; 0: off
           norm:bool=False,   # Normalise the inputs by the training set's mean and standard deviation (in a first layer)
           seed:int=42,       # Seed of the initial weights, the dropout masks, the batches and the shifts
           device:str='auto', # auto (CUDA when available), cpu or cuda
@@ -146,22 +148,25 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           progress:bool=True    # Show progress bars and a table of results
          ):
     "Train a seeded classifier on `data` with a one-cycle schedule; return `(model, history)`"
-    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, norm, device, dtype)
+    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype)
     n_in = data[0].shape[1]
     if crop and math.isqrt(n_in)**2 != n_in: raise ValueError(f'crop: rows of {n_in} pixels are not square images')
     pixels = central_pixels(math.isqrt(n_in), crop) if crop else None
-    sizes = [n_in if pixels is None else len(pixels)] + [nh]*depth + [int(data[1].max())+1]
+    sizes = [pca or (n_in if pixels is None else len(pixels))] + [nh]*depth + [int(data[1].max())+1]
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
     data = to_device(data, device, dtype)
     if crop: data = [t.index_select(1, pixels.to(device)) if t.is_floating_point() else t for t in data]
-    stats = norm_stats(data[0]) if norm else None    # of the pixels the network sees
+    if pca:
+        mean,basis,_ = principal_components(data[0], pca)
+        data = [project(t, mean, basis) if t.is_floating_point() else t for t in data]
+    stats = norm_stats(data[0]) if norm else None    # of what the first linear layer sees
     model = get_model(n_in, nh, sizes[-1], depth, torch.Generator().manual_seed(seed), device, dtype,
-                      bn=bn, dropout=dropout, norm=stats, pixels=pixels)
+                      bn=bn, dropout=dropout, norm=stats, pca=(mean, basis) if pca else None, pixels=pixels)
     o = OPTIMIZERS[opt](model.parameters(), **({} if lr is None else dict(lr=lr)), wd=wd)
     lr,step = o.lr,partial(hand_step, smoothing=smoothing)
     if reference: model,o,step = (m := twin(model)),o.twin(m.parameters()),partial(torch_step, smoothing=smoothing)
     if norm: data = [normalize(t, *stats) if t.is_floating_point() else t for t in data]
-    k = bool(crop) + norm   # the first layers, `Crop` and `Normalize`, that only transform the data: done once, above
+    k = bool(crop) + bool(pca) + norm   # the first layers, `Crop`, `Project` and `Normalize`, that only transform the data: done once, above
     body = (model[k:] if reference else Sequential(*model.layers[k:])) if k else model
     tfm = partial(random_shift, max_shift=shift, generator=torch.Generator(device).manual_seed(seed),
                   fill=normalize(0., *stats) if norm else 0.) if shift else None

@@ -23,10 +23,12 @@ def get_device(device='auto')->torch.device:
     return dev
 
 # %% ../nbs/91_options.ipynb #f99013e8
-def check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, norm, device, dtype, **_)->tuple:
+def check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype, **_)->tuple:
     "Raise a `ValueError` that names the first bad option of `train`; return the `torch.device` and dtype named"
-    for k,v,least in (('epochs', epochs, 1), ('nh', nh, 1), ('depth', depth, 1), ('bs', bs, 1), ('shift', shift, 0), ('crop', crop, 0)):
+    for k,v,least in (('epochs', epochs, 1), ('nh', nh, 1), ('depth', depth, 1), ('bs', bs, 1), ('shift', shift, 0), ('crop', crop, 0), ('pca', pca, 0)):
         if not (isinstance(v, int) and v >= least): raise ValueError(f'{k} must be a whole number of at least {least}, got {v!r}')
+    if pca and shift: raise ValueError('pca and shift cannot be combined: train projects the images once, before training, '
+                                       'and a shift moves the pixels of every batch; choose one: pca 0 or shift 0')
     for k,v in dict(dropout=dropout, smoothing=smoothing).items():
         if not 0 <= v < 1: raise ValueError(f'{k} must be at least 0 and below 1, got {v}')
     for k,v in dict(bn=bn, norm=norm).items():
