@@ -1,0 +1,100 @@
+"""How near the floor can one training step get? The library's step against the same step written out inline, in one run.
+
+    python bench/step.py                 # the defaults' step: 784-256-10, batches of 128, SGD with momentum 0.9
+    python bench/step.py --n_in 100 --bs 256   # the shape of the speed preset's step: 100 inputs, batches of 256
+
+`bench/train.py` finds the hand-written training at 1.3 to 1.6 times its floor. This asks whether a leaner step, not
+fused kernels, could close the gap. Four ways to make the same SGD step of the `nh`-unit classifier, on the same batches:
+- floor: the batch's gather and the five matrix products, as `bench/train.py` counts them;
+- library: `hand_step` with `get_model`'s layers, the `CrossEntropy` loss and the `SGD` optimiser, as `mlp_train` trains;
+- inline: the same arithmetic written out in one function, with no layers: `addmm` adds the biases, the ReLU and the
+  loss's gradient work in place, the gradients go to buffers reused every step, and one `_foreach` call updates all
+  the momenta and one all the parameters. Every gradient is still there for a check to read, as `.g` is;
+- inline, momentum folded: the weight gradients go straight into the momenta, `addmm(avg, a.t(), g, beta=mom,
+  alpha=1-mom)`, so no gradient is ever stored, which is what the library's `.g` contract rules out;
+Before timing, five steps of each inline step are checked against five of the library's: the same parameters, to
+float32 rounding. Runs alternate so that all meet the same machine load; each reports its time per step and its ratio
+to the floor's, the fastest round and the median of the rounds' ratios.
+"""
+import statistics, time
+import torch
+from fastcore.script import call_parse
+from fastcore.test import test_close
+from mlp_from_scratch.data import load_mnist
+from mlp_from_scratch.init import get_model
+from mlp_from_scratch.optim import SGD
+from mlp_from_scratch.learner import batches, hand_step
+
+def floor(x, y, ps, idxs, lr):
+    w1,_,w2,_ = ps
+    for idx in idxs:
+        xb = x.index_select(0, idx)
+        h = xb @ w1
+        g = h @ w2
+        h.t() @ g              # w2's gradient
+        hg = g @ w2.t()
+        xb.t() @ hg            # w1's gradient
+
+def library(model, opt):
+    def run(x, y, ps, idxs, lr):
+        for idx in idxs: hand_step(model, opt, x.index_select(0, idx), y.index_select(0, idx), lr)
+    return run
+
+def inline(mom=0.9, fold=False):
+    "A step written out: `ps` are `w1, b1, w2, b2`; momenta and gradient buffers are made on the first call"
+    state = {}
+    def run(x, y, ps, idxs, lr):
+        w1,b1,w2,b2 = ps
+        if not state: state.update(avgs=[torch.zeros_like(p) for p in ps], gs=[torch.zeros_like(p) for p in ps])
+        avgs,gs = state['avgs'],state['gs']
+        for idx in idxs:
+            xb,yb = x.index_select(0, idx),y.index_select(0, idx)
+            h = torch.addmm(b1, xb, w1).clamp_min_(0.)
+            g = torch.addmm(b2, h, w2).log_softmax(1).exp_()                                   # softmax
+            g.scatter_add_(1, yb[:, None], g.new_full((len(yb), 1), -1.)).mul_(1/len(yb))   # its gradient: (softmax - onehot)/n
+            hg = (g @ w2.t()).mul_(h.sign())
+            if fold:
+                for avg,a,d in ((avgs[0], xb, hg), (avgs[2], h, g)): torch.addmm(avg, a.t(), d, beta=mom, alpha=1-mom, out=avg)
+                avgs[1].lerp_(hg.sum(0), 1-mom); avgs[3].lerp_(g.sum(0), 1-mom)
+            else:
+                torch.mm(xb.t(), hg, out=gs[0]); torch.sum(hg, 0, out=gs[1])
+                torch.mm(h.t(), g, out=gs[2]); torch.sum(g, 0, out=gs[3])
+                torch._foreach_lerp_(avgs, gs, 1-mom)
+            torch._foreach_add_(ps, avgs, alpha=-lr/(1-mom))
+    return run
+
+@call_parse
+def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: as many as the speed preset's principal components)
+         bs:int=128,     # Batch size
+         nh:int=256,     # Hidden units
+         steps:int=200,  # Steps in each timed run
+         rounds:int=15,  # Timed runs of each
+         lr:float=0.01): # Learning rate (constant)
+    "Time one SGD step of the library, written inline, and with its momentum folded, against the floor"
+    x,y = load_mnist()[:2]
+    x = x[:, (784-n_in)//2:][:, :n_in].contiguous()
+    idxs = batches(len(x), bs, torch.Generator().manual_seed(0))[:-1][:steps]   # full batches only
+    def fresh():
+        model = get_model(n_in, nh, 10, generator=torch.Generator().manual_seed(0))
+        return model,model.parameters()
+    model,ps = fresh()
+    runs = {'floor': (floor, [p.clone() for p in ps]), 'library': (library(model, SGD(ps, lr=lr)), ps),
+            'inline': (inline(), [p.clone() for p in ps]), 'inline, folded': (inline(fold=True), [p.clone() for p in ps])}
+    ref = fresh()
+    library(ref[0], SGD(ref[1], lr=lr))(x, y, ref[1], idxs[:5], lr)
+    for fold in (False, True):
+        ps_ = [p.clone() for p in fresh()[1]]   # a fresh copy and a fresh step, so the timed ones start from the same state
+        inline(fold=fold)(x, y, ps_, idxs[:5], lr)
+        for p,r in zip(ps_, ref[1]): test_close(p, r, eps=1e-5)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n_in}-{nh}-10, batches of {bs}, {steps} steps a run; "
+          "the inline steps give the library's parameters after 5 steps")
+    for f,p in runs.values(): f(x, y, p, idxs[:20], lr)   # warm up
+    res = {n: [] for n in runs}
+    for _ in range(rounds):
+        for name,(f,p) in runs.items():
+            t0 = time.perf_counter()
+            f(x, y, p, idxs, lr)
+            res[name].append((time.perf_counter()-t0) / len(idxs))
+    for name,v in res.items():
+        ratios = [a/b for a,b in zip(v, res['floor'])]
+        print(f"{name:<20} {min(v)*1e3:6.3f} ms a step   / floor: fastest {min(v)/min(res['floor']):.2f}, median {statistics.median(ratios):.2f}")
