@@ -40,6 +40,7 @@ def nice_factor(c:float,        # A factor such as `got/expected`
                 rtol:float=1e-3 # How close to a fraction counts as that fraction
                )->str:
     "`c` as a learner would write it: `'2'`, `'-1'`, `'3/2'`, `'1/50000'`, else 3 significant digits"
+    if c == 0: return '0'
     for q in range(1, 13):
         p = round(c*q)
         if p and abs(c*q - p) <= rtol*abs(c*q): return f'{p}' if q == 1 else f'{p}/{q}'

@@ -206,6 +206,7 @@ EXERCISES = {e.name: e for e in [
     Exercise(relu_grad, "the gradient passes where the unit was active: multiply `out.g` by a 0/1 mask of where `out > 0`", _relu_case, [
         Mistake('the ReLU mask is forgotten', 'inp.g = out.g'),
         Mistake('the mask is taken from `out.g` instead of from the input', 'inp.g = out.g * (out.g > 0)'),
+        Mistake('the mask is inverted: the gradient passes where the unit was off', 'inp.g = out.g * (inp <= 0)'),
         Mistake("`out.g` is multiplied by the ReLU's output instead of its 0/1 mask", 'inp.g = out.g * out')]),
     Exercise(forward_and_backward, "the forward pass (`lin`, `relu`, `lin`, `mse`), keeping every result; then `mse_grad`, `lin_grad`, `relu_grad`, `lin_grad`, from the loss down; return the loss", _forward_and_backward_case, [
         Mistake('the backward steps run in the order of the forward pass',
