@@ -120,7 +120,7 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
               device:str='auto'    # auto (CUDA when available), cpu or cuda
              ):
     "Check every hand-written gradient against autograd on the full MNIST training set"
-    for k,v in dict(nh=nh, repeats=repeats, n=n or 1).items():
+    for k,v in dict(nh=nh, repeats=repeats, n=1 if n is None else n).items():
         if v < 1: sys.exit(f'mlp_check: --{k} must be at least 1, got {v}')
     if tol is not None and not 0 < tol < 1: sys.exit(f'mlp_check: --tol must be between 0 and 1, got {tol}')
     try:
