@@ -18,7 +18,7 @@ from .init import get_model
 from .optim import OPTIMIZERS
 from .augment import random_shift, norm_stats, normalize, central_pixels
 from .pca import principal_components, project
-from .options import check_options, _check_memory
+from .options import check_options, check_inputs, _check_memory
 
 # %% ../nbs/10_learner.ipynb #ecc4e207
 def batches(n:int,   # Number of examples
@@ -150,9 +150,8 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
     "Train a seeded classifier on `data` with a one-cycle schedule; return `(model, history)`"
     device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype)
     n_in = data[0].shape[1]
-    if crop and math.isqrt(n_in)**2 != n_in: raise ValueError(f'crop: rows of {n_in} pixels are not square images')
+    sizes = [check_inputs(n_in, crop, pca)] + [nh]*depth + [int(data[1].max())+1]
     pixels = central_pixels(math.isqrt(n_in), crop) if crop else None
-    sizes = [pca or (n_in if pixels is None else len(pixels))] + [nh]*depth + [int(data[1].max())+1]
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
     data = to_device(data, device, dtype)
     if crop: data = [t.index_select(1, pixels.to(device)) if t.is_floating_point() else t for t in data]

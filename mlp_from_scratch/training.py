@@ -13,8 +13,7 @@ from fastcore.docments import docments
 from .data import load_mnist
 from .optim import OPTIMIZERS
 from .learner import train, accuracy, to_device
-from .options import check_options
-from .augment import central_pixels
+from .options import check_options, check_inputs
 from .health import plot_history
 from .init import save_model, load_model
 
@@ -83,11 +82,12 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     _check_out(out)
     try: *data,x_test,y_test = to_device(load_mnist(path, test=True), dev, dtype)  # on the device before the clock starts
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
-    try: side = math.isqrt(len(central_pixels(math.isqrt(data[0].shape[1]), cfg['crop'])))   # of the pixels kept
+    try: n_first = check_inputs(data[0].shape[1], cfg['crop'], cfg['pca'])   # what the first linear layer sees
     except ValueError as e: sys.exit(f'mlp_train: {e}')
+    side = math.isqrt(data[0].shape[1]) - 2*cfg['crop']   # of the pixels kept
     extras = [s for s,on in [(f'the central {side}x{side} pixels', cfg['crop']), (f"projected onto {'their' if cfg['crop'] else 'the'} first {cfg['pca']} principal components", cfg['pca']), ('inputs normalised', cfg['norm']), ('batch norm', cfg['bn']), (f"dropout {cfg['dropout']:g}", cfg['dropout']),
                              (f"label smoothing {cfg['smoothing']:g}", cfg['smoothing']), (f"shifts of up to {cfg['shift']} px", cfg['shift'])] if on]
-    print(f"MNIST: {len(data[0])} training images. Network {cfg['pca'] or side*side}-{'-'.join([str(cfg['nh'])]*cfg['depth'])}-10"
+    print(f"MNIST: {len(data[0])} training images. Network {n_first}-{'-'.join([str(cfg['nh'])]*cfg['depth'])}-10"
           + ''.join(f', {s}' for s in extras) + f". {cfg['opt']} lr {cfg['lr']:g} (one-cycle), batch {cfg['bs']}, wd {cfg['wd']:g}, "
           f"{cfg['epochs']} epoch{'s'*(cfg['epochs']>1)}, seed {cfg['seed']}, {cfg['dtype']} on {dev}")
     t0 = time.perf_counter()
