@@ -17,7 +17,7 @@ def num_grad(f:Callable, # Scalar-valued function of `inputs`
              h:float=1e-6    # Step of the central difference
             )->tuple:
     "Central-difference gradient of `f(*inputs)` in float64: one tensor per input, shaped like it"
-    xs = [x.detach().to(torch.float64).clone() for x in inputs]
+    xs = [x.detach().to(torch.float64).clone(memory_format=torch.contiguous_format) for x in inputs]   # contiguous, for `view(-1)`
     if (y := f(*xs)).numel() != 1: raise ValueError(f'num_grad: f must return a scalar, got shape {tuple(y.shape)}')
     grads = []
     for x in xs:
