@@ -11,6 +11,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .forward import lin
+from . import refactor
 from .refactor import Module, Lin, Relu, Sequential
 
 # %% ../nbs/04_autograd.ipynb #50a0e5fa
@@ -53,3 +54,13 @@ def _(l:Relu)->nn.ReLU: return nn.ReLU()
 
 @twin.register
 def _(m:Sequential)->nn.Sequential: return nn.Sequential(*map(twin, m.layers)).train(m.training)
+
+# %% ../nbs/04_autograd.ipynb #36abb7b3
+@twin.register
+def _(m:refactor.Model)->Model:
+    w1,b1,w2,b2 = m.parameters()
+    with torch.random.fork_rng(devices=[]):   # its own random weights are overwritten: leave the caller's generator as it was
+        res = Model(*w1.shape, w2.shape[1]).to(w1.device, w1.dtype)
+    with torch.no_grad():
+        for p,v in zip(res.parameters(), (w1, b1, w2, b2)): p.copy_(v)
+    return res
