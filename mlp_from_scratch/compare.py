@@ -13,6 +13,7 @@ from torch import Tensor
 # %% ../nbs/05_compare.ipynb #48f13ee7
 def rel_error(a:Tensor, b:Tensor)->float:
     "`max|a-b| / max(1e-8, max(|a|+|b|))`: 0 for equal tensors, about 1 for unrelated ones"
+    if a.shape != b.shape: raise ValueError(f"rel_error: shapes {tuple(a.shape)} and {tuple(b.shape)} differ, and would broadcast")
     return ((a-b).abs().max() / (a.abs()+b.abs()).max().clamp_min(1e-8)).item()
 
 # %% ../nbs/05_compare.ipynb #1586f7d4

@@ -48,6 +48,9 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     "Adam, as `torch.optim.Adam(params, lr, betas=(beta1, beta2), eps=eps, weight_decay=wd)`"
     def __init__(self, params:list, lr:float=3e-3, beta1:float=0.9, beta2:float=0.999, eps:float=1e-8, wd:float=0.):
+        for k,v in dict(beta1=beta1, beta2=beta2).items():
+            if not 0 <= v < 1: raise ValueError(f'{k} must be at least 0 and below 1, got {v}')
+        if not 0 <= eps < math.inf: raise ValueError(f'eps must be zero or positive, got {eps}')
         super().__init__(params, lr, wd)
         self.beta1,self.beta2,self.eps = beta1,beta2,eps
         self.avgs = [torch.zeros_like(p) for p in self.params]
