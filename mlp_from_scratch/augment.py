@@ -17,6 +17,7 @@ from .autograd import twin
 def _shift(x:Tensor, dx:Tensor, dy:Tensor, m:int, fill:float=0.)->Tensor:
     "`shift`, given a bound `m` on the offsets' magnitude: the width of the padding"
     n,s = x.shape[0],math.isqrt(x.shape[1])
+    if s*s != x.shape[1]: raise ValueError(f'shift: rows of {x.shape[1]} pixels are not square images')
     w = s + 2*m                                                     # side of the padded images
     r = torch.arange(s, device=x.device)
     idx = (r[:,None]*w + r).view(-1) + ((m-dy)*w + m-dx)[:,None]    # where each output pixel is, in the padded image
@@ -28,7 +29,7 @@ def shift(x:Tensor,     # Flat square images, `(n, s*s)`, e.g. MNIST's `(n, 784)
           fill:float=0. # Value of the pixels that come in from outside
          )->Tensor:
     "Each image of `x` moved by its own `(dx, dy)` pixels, `fill` where nothing was"
-    if math.isqrt(x.shape[1])**2 != x.shape[1]: raise ValueError(f'shift: rows of {x.shape[1]} pixels are not square images')
+    if dx.is_floating_point() or dy.is_floating_point(): raise TypeError('shift: dx and dy must be integer tensors, offsets in whole pixels')
     m = int(max(dx.abs().max(), dy.abs().max())) if len(x) else 0
     return _shift(x, dx, dy, m, fill)
 
