@@ -112,8 +112,9 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         losses = [step(model, opt, tfm(x_train.index_select(0, idx)), y_train.index_select(0, idx), lr_)
                   for idx,lr_ in zip(_progress(bb, progress, mb), lrs)]
         losses = torch.stack(losses).tolist()  # one read-back per epoch
-        if bad := [i for i,l in enumerate(losses) if not math.isfinite(l)]: raise FloatingPointError(
-            f'the loss became {losses[bad[0]]} at step {start+bad[0]+1} (learning rate {lrs[bad[0]]:.3g}): '
+        if bad := [i for i,l in enumerate(losses) if not math.isfinite(l)]:
+            model.eval()
+            raise FloatingPointError(f'the loss became {losses[bad[0]]} at step {start+bad[0]+1} (learning rate {lrs[bad[0]]:.3g}): '
             'training diverged; try a lower learning rate')
         hist['lr'] += lrs
         hist['loss'] += losses
