@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .diagnose import diagnose
+from .diagnose import diagnose, Diagnosis
 from .forward import lin, relu, mse, model
 from .backward import mse_grad, lin_grad, relu_grad, forward_and_backward
 from .refactor import Relu, Lin, Mse
@@ -62,7 +62,7 @@ def _with_body(f, body:str):
 # %% ../nbs/14_exercises.ipynb #ff8eba2e
 def _seeded()->torch.Generator: return torch.Generator().manual_seed(0)
 def _g(t:Tensor): return getattr(t, 'g', None)
-_U = torch.tensor(3.)   # the upstream gradient the checks give a loss: not 1, so that ignoring it shows
+_U = torch.tensor(2.5)   # the upstream gradient the checks give a loss: not 1, so that ignoring it shows, nor a whole number
 
 def _autograd(f, *ts, u:Tensor)->list:
     "Autograd's gradients of `(f(*ts)*u).sum()`, in float64, for each floating-point tensor in `ts` (`None` for the others)"
@@ -94,10 +94,16 @@ def _lin_case(impl, layer=False):
     if layer: l = Lin(w, b); out = l(inp); out.g = u.clone(); impl(l, out, inp)
     else: out = lin(inp, w, b); out.g = u.clone(); impl(inp, out, w, b)
     pairs = {k: (_g(t), r) for k,t,r in zip(('inp', 'w', 'b'), (inp, w, b), ref)}
-    if layer: return pairs, []
-    inp2 = inp.clone()
-    impl(inp2, out, w.clone(), b.clone(), inp_g=False)
-    return pairs, ['lin_grad(..., inp_g=False) set inp.g: skip it when `inp_g` is False'] if hasattr(inp2, 'g') else []
+    problems = []
+    if not layer:
+        inp2 = inp.clone()
+        impl(inp2, out, w.clone(), b.clone(), inp_g=False)
+        if hasattr(inp2, 'g'): problems.append('lin_grad(..., inp_g=False) set inp.g: skip it when `inp_g` is False')
+    inp,w = inp.clone(),w.clone()                     # a layer without a bias: `b` is None
+    ref = _autograd(lambda x,w: x@w, inp, w, u=u)
+    if layer: l = Lin(w, None); out = l(inp); out.g = u.clone(); impl(l, out, inp)
+    else: out = inp@w; out.g = u.clone(); impl(inp, out, w, None)
+    return pairs | {f'without a bias: {k}': (_g(t), r) for k,t,r in zip(('inp', 'w'), (inp, w), ref)}, problems
 
 def _forward_and_backward_case(impl):
     g = _seeded()
@@ -107,7 +113,9 @@ def _forward_and_backward_case(impl):
     ref,want = _autograd(loss_of, *ps, u=torch.tensor(1.)), loss_of(*ps).item()
     loss = impl(x, targ, w1, b1, w2, b2)
     pairs = {k: (_g(t), r) for k,t,r in zip(('inp', 'w1', 'b1', 'w2', 'b2'), ps, ref)}
-    if not isinstance(loss, Tensor): return pairs, [f'forward_and_backward returned {loss!r}: return the loss']
+    if not isinstance(loss, Tensor):
+        return pairs, [f'forward_and_backward returned {loss!r}' + (': return the loss tensor, not its value' if isinstance(loss, float) else ': return the loss')]
+    if loss.numel() != 1: return pairs, [f'forward_and_backward returned a tensor of shape {tuple(loss.shape)}: return the loss, a single number']
     if abs(loss.item() - want) > 1e-4*abs(want): return pairs, [f'forward_and_backward returned {loss.item():.5g}, but the loss is {want:.5g}']
     return pairs, []
 
@@ -121,7 +129,7 @@ def _log_softmax_case(impl):
 
 def _nll_case(impl):
     g = _seeded()
-    inp,targ = log_softmax(torch.randn(7, 5, generator=g)), torch.randint(0, 5, (7,), generator=g)
+    inp,targ = log_softmax(torch.randn(7, 5, generator=g)), torch.randint(0, 4, (7,), generator=g)   # never class 4
     ref, = _autograd(nll, inp, targ, u=_U)[:1]
     impl(inp, targ, _U.item())
     return {'inp': (_g(inp), ref)}, []
@@ -129,7 +137,7 @@ def _nll_case(impl):
 def _cross_entropy_case(impl):
     g,pairs = _seeded(),{}
     for sm,k in ((0., 'inp'), (0.1, 'with smoothing 0.1: inp')):
-        inp,targ = torch.randn(7, 5, generator=g)*2, torch.randint(0, 5, (7,), generator=g)
+        inp,targ = torch.randn(7, 5, generator=g)*2, torch.randint(0, 4, (7,), generator=g)   # never class 4
         ref, = _autograd(lambda x,t: F.cross_entropy(x, t, label_smoothing=sm), inp, targ, u=_U)[:1]
         l = CrossEntropy(sm); out = l(inp, targ); out.g = _U.clone()
         impl(l, out, inp, targ)
@@ -138,9 +146,9 @@ def _cross_entropy_case(impl):
 
 def _dropout_case(impl):
     g,pairs = _seeded(),{}
-    for training,k in ((True, 'inp'), (False, 'in evaluation mode: inp')):
+    for p,training,k in ((0.4, True, 'inp'), (0.4, False, 'in evaluation mode: inp'), (0., True, 'with p=0: inp')):
         inp,u = torch.randn(7, 5, generator=g), torch.randn(7, 5, generator=g)
-        l = Dropout(0.4, torch.Generator().manual_seed(1)).train(training)
+        l = Dropout(p, torch.Generator().manual_seed(1)).train(training)
         out = l(inp)
         ref, = _autograd(lambda x: x if l.mask is None else x*l.mask, inp, u=u)   # the mask the forward pass drew
         out.g = u.clone(); impl(l, out, inp)
@@ -180,13 +188,13 @@ class Exercise:
     def name(self)->str: return self.ref.__qualname__
 
 # %% ../nbs/14_exercises.ipynb #2b711447
-_lin_body = 'if inp_g: inp.g = out.g @ w.t()\nw.g = inp.t() @ out.g\nb.g = out.g.sum(0)'
+_lin_body = 'if inp_g: inp.g = out.g @ w.t()\nw.g = inp.t() @ out.g\nif b is not None: b.g = out.g.sum(0)'
 _fb_fwd = 'l1 = lin(inp, w1, b1)\nl2 = relu(l1)\nout = lin(l2, w2, b2)\nloss = mse(out, targ)\n'
 _q = 'q = (1-self.smoothing)*F.one_hot(targ, inp.shape[-1]) + self.smoothing/inp.shape[-1]\n'
 _bn_params = 'self.beta.g,self.gamma.g = out.g.sum(0),torch.linalg.vecdot(out.g, self.xhat, dim=0)\nk,n = self.gamma*self.rstd,len(inp)\n'
 
 EXERCISES = {e.name: e for e in [
-    Exercise(mse_grad, "`inp.g` is 2/n times `inp - targ`, as an `(n, 1)` column like `inp`, times the upstream gradient `g`", _mse_case, [
+    Exercise(mse_grad, "`inp.g` is 2/n times `inp[:,0] - targ` (both `(n,)`), made an `(n, 1)` column like `inp`, times the upstream gradient `g`", _mse_case, [
         Mistake('the 2 from differentiating the square is missing', 'inp.g = (g / targ.shape[0]) * (inp[:,0] - targ)[:,None]',
                 says='is a factor of 2 missing'),
         Mistake('the difference is taken as `targ - inp`', 'inp.g = (2. * g / targ.shape[0]) * (targ - inp[:,0])[:,None]',
@@ -195,19 +203,24 @@ EXERCISES = {e.name: e for e in [
                 says='one axis missing'),
         Mistake('the upstream gradient `g` is ignored', 'inp.g = (2. / targ.shape[0]) * (inp[:,0] - targ)[:,None]'),
         Mistake('summed over the batch where the MSE averages (no 1/n)', 'inp.g = 2. * g * (inp[:,0] - targ)[:,None]',
-                says='did you sum where the loss averages (a missing 1/7)?')]),
+                says='did you sum where the loss averages (a missing 1/7)?'),
+        Mistake('`inp - targ` broadcasts the `(n, 1)` column against the `(n,)` targets into an `(n, n)` matrix: take `inp[:,0]`',
+                'inp.g = 2. * g * (inp - targ) / targ.shape[0]')]),
     Exercise(lin_grad, "`inp.g` is `out.g` times `w` transposed (only if `inp_g`), `w.g` is `inp` transposed times `out.g`, `b.g` sums `out.g` over the batch", _lin_case, [
         Mistake('the bias gradient is averaged over the batch instead of summed', _lin_body.replace('sum(0)', 'mean(0)')),
         Mistake('`w.g` is multiplied in the wrong order, `out.g.t() @ inp`', _lin_body.replace('inp.t() @ out.g', 'out.g.t() @ inp'),
                 says="the transpose of w's (5, 3): did you multiply in the wrong order?"),
         Mistake('the bias gradient is not summed over the batch', _lin_body.replace('.sum(0)', ''), says='so sum over axis 0'),
         Mistake('`inp_g=False` still sets `inp.g`', _lin_body.replace('if inp_g: ', ''), says='inp_g=False) set inp.g'),
-        Mistake('`inp.g` is never set', _lin_body.split('\n', 1)[1], says='inp.g is not set yet')]),
+        Mistake('`inp.g` is never set', _lin_body.split('\n', 1)[1], says='inp.g is not set yet'),
+        Mistake('`w.g` is computed from the output `out` instead of its gradient `out.g`', _lin_body.replace('inp.t() @ out.g', 'inp.t() @ out'))],
+        errors=[(r"'NoneType' object has no attribute 'g'", 'a layer may have no bias: `b` is then None, with no gradient to set')]),
     Exercise(relu_grad, "the gradient passes where the unit was active: multiply `out.g` by a 0/1 mask of where `out > 0`", _relu_case, [
         Mistake('the ReLU mask is forgotten', 'inp.g = out.g'),
         Mistake('the mask is taken from `out.g` instead of from the input', 'inp.g = out.g * (out.g > 0)'),
         Mistake('the mask is inverted: the gradient passes where the unit was off', 'inp.g = out.g * (inp <= 0)'),
-        Mistake("`out.g` is multiplied by the ReLU's output instead of its 0/1 mask", 'inp.g = out.g * out')]),
+        Mistake("`out.g` is multiplied by the ReLU's output instead of its 0/1 mask", 'inp.g = out.g * out'),
+        Mistake('the upstream gradient `out.g` is ignored: only the mask is passed on', 'inp.g = (inp > 0).float()')]),
     Exercise(forward_and_backward, "the forward pass (`lin`, `relu`, `lin`, `mse`), keeping every result; then `mse_grad`, `lin_grad`, `relu_grad`, `lin_grad`, from the loss down; return the loss", _forward_and_backward_case, [
         Mistake('the backward steps run in the order of the forward pass',
                 _fb_fwd + 'lin_grad(inp, l1, w1, b1)\nrelu_grad(l1, l2)\nlin_grad(l2, out, w2, b2)\nmse_grad(out, targ)\nreturn loss',
@@ -218,49 +231,58 @@ EXERCISES = {e.name: e for e in [
                 says='returned None: return the loss')]),
     Exercise(Relu.bwd, "set `inp.g` from `out.g`, as `relu_grad` does (call it, or write it out)", lambda impl: _relu_case(impl, layer=True), [
         Mistake('the ReLU mask is forgotten', 'inp.g = out.g'),
-        Mistake("`out.g` is multiplied by the ReLU's output instead of its 0/1 mask", 'inp.g = out.g * out')]),
+        Mistake("`out.g` is multiplied by the ReLU's output instead of its 0/1 mask", 'inp.g = out.g * out'),
+        Mistake('the mask is taken from `out.g` instead of from the input', 'inp.g = out.g * (out.g > 0)')]),
     Exercise(Lin.bwd, "set `inp.g`, `self.w.g` and `self.b.g` from `out.g`, as `lin_grad` does (call it, or write it out)", lambda impl: _lin_case(impl, layer=True), [
-        Mistake('the bias gradient is averaged over the batch instead of summed', 'lin_grad(inp, out, self.w, self.b)\nself.b.g = out.g.mean(0)'),
+        Mistake('the bias gradient is averaged over the batch instead of summed', 'lin_grad(inp, out, self.w, self.b)\nif self.b is not None: self.b.g = out.g.mean(0)'),
         Mistake("only `inp.g` is set, as in the lesson's first `Lin`", 'inp.g = out.g @ self.w.t()', says='w.g is not set yet'),
-        Mistake('`w.g` is multiplied in the wrong order', 'inp.g = out.g @ self.w.t()\nself.w.g = out.g.t() @ inp\nself.b.g = out.g.sum(0)',
-                says='did you multiply in the wrong order?')]),
+        Mistake('`w.g` is multiplied in the wrong order', 'inp.g = out.g @ self.w.t()\nself.w.g = out.g.t() @ inp\nif self.b is not None: self.b.g = out.g.sum(0)',
+                says='did you multiply in the wrong order?')],
+        errors=[(r"'NoneType' object has no attribute 'g'", 'a layer may have no bias: `self.b` is then None, with no gradient to set')]),
     Exercise(Mse.bwd, "set `inp.g` as `mse_grad` does, times the loss's own upstream gradient `out.g`", lambda impl: _mse_case(impl, layer=True), [
         Mistake("the loss's upstream gradient `out.g` is ignored", 'mse_grad(inp, targ)'),
         Mistake('multiplied by the loss `out` instead of its gradient `out.g`', 'mse_grad(inp, targ, out)')]),
-    Exercise(nll_grad, "minus the one-hot target (`F.one_hot`), over the batch size, times the upstream gradient `g`", _nll_case, [
+    Exercise(nll_grad, "minus the one-hot target (`F.one_hot(targ, inp.shape[-1])`), over the batch size, times the upstream gradient `g`", _nll_case, [
         Mistake('the minus sign is lost', 'inp.g = F.one_hot(targ, inp.shape[-1]).to(inp.dtype) * (g / len(targ))'),
         Mistake('not divided by the batch size', 'inp.g = F.one_hot(targ, inp.shape[-1]).to(inp.dtype) * -g',
                 says='did you sum where the loss averages (a missing 1/7)?'),
-        Mistake('the upstream gradient `g` is ignored', 'inp.g = F.one_hot(targ, inp.shape[-1]).to(inp.dtype) * (-1 / len(targ))')]),
+        Mistake('the upstream gradient `g` is ignored', 'inp.g = F.one_hot(targ, inp.shape[-1]).to(inp.dtype) * (-1 / len(targ))'),
+        Mistake('`F.one_hot(targ)` without the number of classes is only as wide as the largest target', 'inp.g = F.one_hot(targ).to(inp.dtype) * (-g / len(targ))')]),
     Exercise(log_softmax_grad, "`out.g` minus the softmax (`out.exp()`) times the sum of each row of `out.g`, kept as a column", _log_softmax_case, [
         Mistake('the log-sum-exp is treated as a constant: `out.g` passes straight through', 'inp.g = out.g.clone()'),
         Mistake('the row sum is not kept as a column', 'inp.g = out.g - out.exp() * out.g.sum(-1)', says='without `keepdim=True`'),
         Mistake('the log-probabilities `out` are used where the softmax `out.exp()` is needed', 'inp.g = out.g - out * out.g.sum(-1, keepdim=True)'),
-        Mistake("`out.g` is summed over the batch (axis 0) instead of over each row's classes", 'inp.g = out.g - out.exp() * out.g.sum(0, keepdim=True)')]),
+        Mistake("`out.g` is summed over the batch (axis 0) instead of over each row's classes", 'inp.g = out.g - out.exp() * out.g.sum(0, keepdim=True)'),
+        Mistake("only the Jacobian's diagonal is kept: each entry's own term, without the rest of its row", 'inp.g = out.g * (1 - out.exp())'),
+        Mistake('the exponential of the logits, `inp.exp()`, is used where the softmax `out.exp()` is needed', 'inp.g = out.g - inp.exp() * out.g.sum(-1, keepdim=True)')]),
     Exercise(CrossEntropy.bwd, "`inp.g` is (softmax - q)/n times `out.g`: softmax is `self.logp.exp()`, q is `(1-ε)·onehot + ε/c` with ε `self.smoothing`", _cross_entropy_case, [
         Mistake('not divided by the batch size', _q + 'inp.g = (self.logp.exp() - q) * out.g', says='did you sum where the loss averages (a missing 1/7)?'),
         Mistake("the loss's upstream gradient `out.g` is ignored", _q + 'inp.g = (self.logp.exp() - q) / len(targ)'),
         Mistake('label smoothing is ignored: the target is taken as the one-hot', 'inp.g = (self.logp.exp() - F.one_hot(targ, inp.shape[-1])) * out.g / len(targ)'),
         Mistake("label smoothing's ε/c, spread over every class, is forgotten", _q.split(' + ')[0] + '\ninp.g = (self.logp.exp() - q) * out.g / len(targ)'),
-        Mistake('the log-probabilities `self.logp` are used where the softmax `self.logp.exp()` is needed', _q + 'inp.g = (self.logp - q) * out.g / len(targ)')]),
+        Mistake('the log-probabilities `self.logp` are used where the softmax `self.logp.exp()` is needed', _q + 'inp.g = (self.logp - q) * out.g / len(targ)'),
+        Mistake("label smoothing's 1-ε on the one-hot is forgotten", 'q = F.one_hot(targ, inp.shape[-1]) + self.smoothing/inp.shape[-1]\ninp.g = (self.logp.exp() - q) * out.g / len(targ)')]),
     Exercise(Dropout.bwd, "multiply `out.g` by the mask the forward pass drew, `self.mask` (already scaled by 1/(1-p)); without a mask (`None`: evaluation, or p=0) it passes unchanged", _dropout_case, [
         Mistake('the 1/(1-p) scale is forgotten: `out.g` is multiplied by the 0/1 pattern', 'inp.g = out.g if self.mask is None else out.g * (self.mask > 0)'),
         Mistake('the kept gradients are scaled by 1-p instead of 1/(1-p)', 'inp.g = out.g if self.mask is None else out.g * (self.mask > 0) * (1-self.p)'),
         Mistake('a new mask is drawn in the backward pass, instead of the forward pass\'s `self.mask`',
                 'inp.g = out.g if self.mask is None else out.g * _mask(inp, self.p, self.gen)'),
-        Mistake('evaluation mode, where there is no mask, is not handled', 'inp.g = out.g * self.mask', says='`self.mask` is None')],
+        Mistake('evaluation mode, where there is no mask, is not handled', 'inp.g = out.g * self.mask', says='`self.mask` is None'),
+        Mistake('the 1/(1-p) scale is applied again, though `self.mask` already holds it', 'inp.g = out.g if self.mask is None else out.g * self.mask / (1-self.p)')],
         errors=[(r'NoneType', 'without a mask (evaluation mode, or p=0), `self.mask` is None: the gradient passes unchanged')]),
     Exercise(BatchNorm.bwd, "`self.beta.g` sums `out.g` over the batch, `self.gamma.g` sums `out.g*self.xhat`; `inp.g` is γr/n·(n·out.g - dβ - x̂·dγ) with r `self.rstd`, or γr·out.g if the statistics were constants (`self.batch_stats` False)", _batchnorm_case, [
         Mistake("the mean's path is forgotten (the -dβ/n term)", _bn_params + 'inp.g = k*(out.g - self.xhat*self.gamma.g/n)'),
         Mistake("the variance's path is forgotten (the -x̂·dγ/n term)", _bn_params + 'inp.g = out.g*k if not self.batch_stats else k/n*(n*out.g - self.beta.g)'),
         Mistake('the batch statistics are treated as constants in training too', _bn_params + 'inp.g = out.g*k'),
+        Mistake('n-1 where the batch statistics divide by n', _bn_params + 'inp.g = out.g*k if not self.batch_stats else k/(n-1)*(n*out.g - self.beta.g - self.xhat*self.gamma.g)'),
         Mistake('evaluation mode, whose statistics are constants, is treated as training', _bn_params + 'inp.g = k/n*(n*out.g - self.beta.g - self.xhat*self.gamma.g)'),
         Mistake('`self.gamma.g` is not summed over the batch', _bn_params.replace('torch.linalg.vecdot(out.g, self.xhat, dim=0)', 'out.g*self.xhat') +
                 'inp.g = out.g*k if not self.batch_stats else k/n*(n*out.g - self.beta.g - self.xhat*self.gamma.g.sum(0))', says='so sum over axis 0')]),
 ]}
 
 # %% ../nbs/14_exercises.ipynb #d656850a
-_ERRORS = [(r"no attribute 'g'", 'a `.g` was read before any step wrote it: run the backward steps from the loss down, in the reverse order of the forward pass'),
+_ERRORS = [(r"no attribute 'g'", 'a `.g` was read before any step wrote it: a backward step left out, or run out of order (from the loss down, '
+                                'in the reverse order of the forward pass), or given its `(inp, out)` arguments the wrong way round?'),
            (r'must match the size|cannot be multiplied|size mismatch', 'the shapes do not fit: a transpose missing, or a sum without `keepdim=True`?')]
 
 @dataclass
@@ -302,7 +324,8 @@ def grade(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
     for k,(got,e) in pairs.items():
         lab,t = _split(k)
         if lab != label: lines.append(f'{lab}:'); label = lab
-        ds.append(diagnose(got, e, t, known.get(k)))
+        ds.append(diagnose(got, e, t, known.get(k)) if got is None or isinstance(got, Tensor) else
+                  Diagnosis(t, 'wrong', f'{t}.g is of type {type(got).__name__}, not a tensor: set it to a tensor shaped like {t}'))
         lines.append(str(ds[-1]))
     lines += [f'FAIL {p}' for p in problems]
     return Grade(name, 'ok' if all(d.ok for d in ds) and not problems else 'fail', lines)
