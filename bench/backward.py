@@ -38,9 +38,10 @@ def _memory_child(name):
 
 @call_parse
 def main(rounds:int=15,  # Timed runs of each
-         memory_of:Param('', str, choices=list(IMPLS))=None):  # internal: measure one implementation's memory
+         memory_of:Param('internal: measure one implementation\'s memory, in a child process', str, choices=list(IMPLS))=None):
     "Time the hand-written forward and backward passes against autograd on the full training set"
     if memory_of: return _memory_child(memory_of)
+    if rounds < 1: sys.exit(f'backward.py: --rounds must be at least 1, got {rounds}')
     args = setup()
     times = {n: [] for n in IMPLS}
     for _ in range(rounds):

@@ -7,7 +7,7 @@ Not how the library trains: a graph replays fixed tensors at a fixed learning ra
 learning rate every step, its dropout and shifts draw from their own generators, and every check reads each layer's
 `.out` and `.g`. This measures what capturing the step would buy. On a CPU it times the two eager steps only.
 """
-import time, torch
+import sys, time, torch
 from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch.optim import SGD
@@ -46,4 +46,6 @@ def main():
             res['hand-written, CUDA graph'] = per_step(graph.replay, dev)
         print(f"784-{'-'.join([str(nh)]*depth)}-10, batch {bs}, {dev}: " + ', '.join(f'{k} {v:.0f} us' for k,v in res.items()), flush=True)
 
-if __name__ == '__main__': main()
+if __name__ == '__main__':
+    if len(sys.argv) > 1: sys.exit(__doc__)   # no options: --help and anything else print what it does
+    main()

@@ -6,7 +6,7 @@ The cache maps its file into memory, so its pages are read when first used: the 
 byte read once. Also times the slow path it replaces: verifying, decompressing and safely unpickling `mnist.pkl.gz`.
 Targets: at most 0.1 s here, and at most 1.5x `torch.load`.
 """
-import statistics, tempfile, time
+import statistics, sys, tempfile, time
 from pathlib import Path
 import torch
 from fastcore.script import call_parse
@@ -21,6 +21,7 @@ def timed(f):
 @call_parse
 def main(rounds:int=20): # Timed loads of each
     "Time load_mnist() from a warm cache against torch.load of the same tensors"
+    if rounds < 1: sys.exit(f'data.py: --rounds must be at least 1, got {rounds}')
     ref = load_mnist()  # warms the cache (and builds it, the first time)
     with tempfile.TemporaryDirectory() as d:
         pt = Path(d)/'mnist.pt'

@@ -16,7 +16,7 @@ Before timing, five steps of each inline step are checked against five of the li
 float32 rounding. Runs alternate so that all meet the same machine load; each reports its time per step and its ratio
 to the floor's, the fastest round and the median of the rounds' ratios.
 """
-import statistics, time
+import statistics, sys, time
 import torch
 from fastcore.script import call_parse
 from fastcore.test import test_close
@@ -72,8 +72,11 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
          lr:float=0.01): # Learning rate (constant)
     "Time one SGD step of the library, written inline, and with its momentum folded, against the floor"
     x,y = load_mnist()[:2]
+    for k,v,lo,hi in (('n_in', n_in, 1, x.shape[1]), ('bs', bs, 1, len(x)), ('nh', nh, 1, None), ('steps', steps, 5, None), ('rounds', rounds, 1, None)):
+        if v < lo or (hi and v > hi): sys.exit(f"step.py: --{k} must be at least {lo}{f' and at most {hi}' if hi else ''}, got {v}")
     x = x[:, (784-n_in)//2:][:, :n_in].contiguous()
-    idxs = batches(len(x), bs, torch.Generator().manual_seed(0))[:-1][:steps]   # full batches only
+    idxs = [i for i in batches(len(x), bs, torch.Generator().manual_seed(0)) if len(i) == bs][:steps]   # full batches only
+    if len(idxs) < steps: print(f"{len(x)} images make only {len(idxs)} full batches of {bs}: {len(idxs)} steps a run")
     def fresh():
         model = get_model(n_in, nh, 10, generator=torch.Generator().manual_seed(0))
         return model,model.parameters()
@@ -86,7 +89,7 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
         ps_ = [p.clone() for p in fresh()[1]]   # a fresh copy and a fresh step, so the timed ones start from the same state
         inline(fold=fold)(x, y, ps_, idxs[:5], lr)
         for p,r in zip(ps_, ref[1]): test_close(p, r, eps=1e-5)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n_in}-{nh}-10, batches of {bs}, {steps} steps a run; "
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n_in}-{nh}-10, batches of {bs}, {len(idxs)} steps a run; "
           "the inline steps give the library's parameters after 5 steps")
     for f,p in runs.values(): f(x, y, p, idxs[:20], lr)   # warm up
     res = {n: [] for n in runs}

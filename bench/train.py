@@ -10,11 +10,11 @@ Three trainings from the same initial weights, batches and schedule, and a fourt
 - floor: the work no implementation can avoid, the same batches' gather and matrix products (forward and backward),
   and the validation's forward products, after any crop and projection onto principal components (done once), with nothing else;
 - fixed cost: the hand-written training again, with the same number of steps, options and operations, on 2-example
-  batches of 2x2 images (after any crop; at most 4 principal components) and a 4-4-10 network: Python and each operation's fixed cost, with almost no arithmetic. The hand-written
+  batches of 2x2 images (after any crop; at most 4 principal components) and hidden layers of 4 units, as many as the real network's: Python and each operation's fixed cost, with almost no arithmetic. The hand-written
   time less this, against the floor, shows how much of the gap is arithmetic and how much is per-operation overhead.
 Runs alternate so that all meet the same machine load; the fastest of `--rounds` runs of each is compared (medians too).
 """
-import statistics, time
+import statistics, sys, time
 from unittest.mock import patch
 import torch
 from fastcore.script import call_parse
@@ -71,8 +71,9 @@ def compiled(data, cfg):
 def main(rounds:int=3, # Timed runs of each
          **opts):
     "Time the hand-written training against its autograd twin and the floor"
-    cfg = train_config(**opts)
-    dev,dtype = check_options(**cfg)
+    if rounds < 1: sys.exit(f'train.py: --rounds must be at least 1, got {rounds}')
+    try: dev,dtype = check_options(**(cfg := train_config(**opts)))
+    except ValueError as e: sys.exit(f'train.py: {e}')
     data = to_device(load_mnist(), dev, dtype)  # on the device once, as mlp_train does
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {dev}; " + ', '.join(f'{k} {v}' for k,v in cfg.items()))
     runs = {'hand-written': lambda d,c: train(d, progress=False, **c)[1],
