@@ -76,7 +76,7 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
         if v < lo or (hi and v > hi): sys.exit(f"step.py: --{k} must be at least {lo}{f' and at most {hi}' if hi else ''}, got {v}")
     x = x[:, (784-n_in)//2:][:, :n_in].contiguous()
     idxs = [i for i in batches(len(x), bs, torch.Generator().manual_seed(0)) if len(i) == bs][:steps]   # full batches only
-    if len(idxs) < steps: print(f"{len(x)} images make only {len(idxs)} full batches of {bs}: {len(idxs)} steps a run")
+    if len(idxs) < steps: print(f"{len(x)} images make only {len(idxs)} full batch{'es'*(len(idxs) > 1)} of {bs}")
     def fresh():
         model = get_model(n_in, nh, 10, generator=torch.Generator().manual_seed(0))
         return model,model.parameters()
@@ -90,7 +90,7 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
         inline(fold=fold)(x, y, ps_, idxs[:5], lr)
         for p,r in zip(ps_, ref[1]): test_close(p, r, eps=1e-5)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n_in}-{nh}-10, batches of {bs}, {len(idxs)} steps a run; "
-          "the inline steps give the library's parameters after 5 steps")
+          f"the inline steps give the library's parameters after {len(idxs[:5])} steps")
     for f,p in runs.values(): f(x, y, p, idxs[:20], lr)   # warm up
     res = {n: [] for n in runs}
     for _ in range(rounds):

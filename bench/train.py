@@ -22,7 +22,7 @@ from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch import learner
 from mlp_from_scratch.learner import train, fit, batches, to_device
-from mlp_from_scratch.options import check_options
+from mlp_from_scratch.options import check_options, check_inputs
 from mlp_from_scratch.augment import central_pixels
 from mlp_from_scratch.pca import principal_components, project
 from mlp_from_scratch.training import train_options, train_config
@@ -72,7 +72,9 @@ def main(rounds:int=3, # Timed runs of each
          **opts):
     "Time the hand-written training against its autograd twin and the floor"
     if rounds < 1: sys.exit(f'train.py: --rounds must be at least 1, got {rounds}')
-    try: dev,dtype = check_options(**(cfg := train_config(**opts)))
+    try:
+        dev,dtype = check_options(**(cfg := train_config(**opts)))
+        check_inputs(784, cfg['crop'], cfg['pca'], cfg['shift'])   # MNIST's rows
     except ValueError as e: sys.exit(f'train.py: {e}')
     data = to_device(load_mnist(), dev, dtype)  # on the device once, as mlp_train does
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {dev}; " + ', '.join(f'{k} {v}' for k,v in cfg.items()))

@@ -151,7 +151,7 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
     "Train a seeded classifier on `data` with a one-cycle schedule; return `(model, history)`"
     device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype)
     n_in = data[0].shape[1]
-    sizes = [check_inputs(n_in, crop, pca)] + [nh]*depth + [int(max(data[1].max(), data[3].max()))+1]
+    sizes = [check_inputs(n_in, crop, pca, shift)] + [nh]*depth + [int(max(data[1].max(), data[3].max()))+1]
     pixels = central_pixels(math.isqrt(n_in), crop) if crop else None
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
     data = to_device(data, device, dtype)

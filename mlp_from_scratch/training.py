@@ -82,7 +82,7 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     _check_out(out)
     try: *data,x_test,y_test = to_device(load_mnist(path, test=True), dev, dtype)  # on the device before the clock starts
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
-    try: n_first = check_inputs(data[0].shape[1], cfg['crop'], cfg['pca'])   # what the first linear layer sees
+    try: n_first = check_inputs(data[0].shape[1], cfg['crop'], cfg['pca'], cfg['shift'])   # what the first linear layer sees
     except ValueError as e: sys.exit(f'mlp_train: {e}')
     side = math.isqrt(data[0].shape[1]) - 2*cfg['crop']   # of the pixels kept
     extras = [s for s,on in [(f'the central {side}x{side} pixels', cfg['crop']), (f"projected onto {'their' if cfg['crop'] else 'the'} first {cfg['pca']} principal components", cfg['pca']), ('inputs normalised', cfg['norm']), ('batch norm', cfg['bn']), (f"dropout {cfg['dropout']:g}", cfg['dropout']),
