@@ -150,6 +150,7 @@ def _dropout_case(impl):
         inp,u = torch.randn(7, 5, generator=g), torch.randn(7, 5, generator=g)
         l = Dropout(p, torch.Generator().manual_seed(1)).train(training)
         out = l(inp)
+        if out is inp: out = inp.view_as(inp)   # without a mask the layer returns its input: a tensor of its own, so that inp.g must be set
         ref, = _autograd(lambda x: x if l.mask is None else x*l.mask, inp, u=u)   # the mask the forward pass drew
         out.g = u.clone(); impl(l, out, inp)
         pairs[k] = _g(inp), ref
@@ -313,8 +314,9 @@ def grade(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
     "Check `impl` against autograd on fresh tensors, naming the known mistakes"
     if name not in EXERCISES: raise ValueError(f'no exercise named {name!r}; the exercises are {", ".join(EXERCISES)}')
     if not callable(impl): raise TypeError(f'{name} must be a function, got {type(impl).__name__}')
-    ex = EXERCISES[name]
-    try: pairs,problems = ex.case(impl)
+    ex,returned = EXERCISES[name],[]
+    def watched(*args, **kwargs): returned.append(r := impl(*args, **kwargs)); return r
+    try: pairs,problems = ex.case(watched)
     except NotImplementedError: return Grade(name, 'todo', [f'todo {name} is not done yet. Hint: {ex.hint}'])
     except Exception as e:
         msg = str(e).splitlines()[0] if str(e) else ''
@@ -328,6 +330,8 @@ def grade(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
                   Diagnosis(t, 'wrong', f'{t}.g is of type {type(got).__name__}, not a tensor: set it to a tensor shaped like {t}'))
         lines.append(str(ds[-1]))
     lines += [f'FAIL {p}' for p in problems]
+    if name != 'forward_and_backward' and any(d.kind == 'missing' for d in ds) and any(isinstance(r, Tensor) for r in returned):
+        lines.append(f'FAIL {name} returned a tensor: a backward step sets the `.g` of its inputs instead, e.g. `inp.g = ...`')
     return Grade(name, 'ok' if all(d.ok for d in ds) and not problems else 'fail', lines)
 
 # %% ../nbs/14_exercises.ipynb #923dd758
