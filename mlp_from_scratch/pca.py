@@ -7,9 +7,8 @@ __all__ = ['principal_components', 'project', 'Project']
 
 # %% ../nbs/16_pca.ipynb #ccbe879e
 import torch
-from torch import nn, Tensor
-from .refactor import Module
-from .autograd import twin
+from torch import Tensor
+from .augment import DataLayer
 
 # %% ../nbs/16_pca.ipynb #de133cfe
 def principal_components(x:Tensor, # Training inputs, `(n, d)`
@@ -32,20 +31,9 @@ def project(x:Tensor,     # Inputs, `(n, d)`
     return x @ basis - mean @ basis
 
 # %% ../nbs/16_pca.ipynb #055eb206
-class Project(Module):
+class Project(DataLayer):
     "First layer that maps each input to its coordinates along the columns of `basis`, about `centre`: e.g. from `principal_components`"
     buffer_names = ('centre', 'basis')
     def __init__(self, centre:Tensor, basis:Tensor, device=None, dtype=None):
         self.centre,self.basis = centre.to(device, dtype),basis.to(device, dtype)
     def forward(self, inp): return project(inp, self.centre, self.basis)
-    def bwd(self, out, inp): pass  # the input is the data: no gradient to pass back
-
-class _Project(nn.Module):
-    "`Project` for a PyTorch model"
-    def __init__(self, centre:Tensor, basis:Tensor):
-        super().__init__()
-        self.register_buffer('centre', centre.clone()); self.register_buffer('basis', basis.clone())
-    def forward(self, x): return project(x, self.centre, self.basis)
-
-@twin.register
-def _(l:Project)->_Project: return _Project(l.centre, l.basis)
