@@ -70,29 +70,40 @@ def _autograd(f, *ts, u:Tensor)->list:
     (f(*ls) * u.double()).sum().backward()
     return [l.grad if l.is_floating_point() else None for l in ls]
 
+def _upstream(out:Tensor, u:Tensor, given:list):
+    "Give `out` a copy of the upstream gradient `u`, noting both in `given`, so that `_changed` can see afterwards whether the step left it alone"
+    out.g = u.clone(); given.append((out, u))
+
+def _changed(given:list)->list:
+    "The problem, if a step changed an `out.g` it was given, where it should only read it"
+    if all(isinstance(_g(o), Tensor) and o.g.shape == u.shape and torch.equal(o.g, u) for o,u in given): return []
+    return ['out.g was changed: a backward step only reads the gradient of its output and gives its inputs new ones. '
+            'After `inp.g = out.g` the two names hold one tensor, so that changing `inp.g` in place changes `out.g`: '
+            'compute a new tensor instead, e.g. `inp.g = out.g * mask`']
+
 # %% ../nbs/14_exercises.ipynb #95d31711
 def _relu_case(impl, layer=False):
     g = _seeded()
     inp,u = torch.randn(7, 5, generator=g), torch.randn(7, 5, generator=g)
-    ref, = _autograd(relu, inp, u=u)
-    if layer: l = Relu(); out = l(inp); out.g = u.clone(); impl(l, out, inp)
-    else: out = relu(inp); out.g = u.clone(); impl(inp, out)
-    return {'inp': (_g(inp), ref)}, []
+    ref,given = _autograd(relu, inp, u=u)[0],[]
+    if layer: l = Relu(); out = l(inp); _upstream(out, u, given); impl(l, out, inp)
+    else: out = relu(inp); _upstream(out, u, given); impl(inp, out)
+    return {'inp': (_g(inp), ref)}, _changed(given)
 
 def _mse_case(impl, layer=False):
     g = _seeded()
     inp,targ = torch.randn(7, 1, generator=g), torch.randn(7, generator=g)
-    ref, = _autograd(mse, inp, targ, u=_U)[:1]
-    if layer: l = Mse(); out = l(inp, targ); out.g = _U.clone(); impl(l, out, inp, targ)
+    ref,given = _autograd(mse, inp, targ, u=_U)[0],[]
+    if layer: l = Mse(); out = l(inp, targ); _upstream(out, _U, given); impl(l, out, inp, targ)
     else: impl(inp, targ, _U.item())
-    return {'inp': (_g(inp), ref)}, []
+    return {'inp': (_g(inp), ref)}, _changed(given)
 
 def _lin_case(impl, layer=False):
     g = _seeded()
     inp,w,b,u = (torch.randn(*s, generator=g) for s in ((7, 5), (5, 3), (3,), (7, 3)))
-    ref = _autograd(lin, inp, w, b, u=u)
-    if layer: l = Lin(w, b); out = l(inp); out.g = u.clone(); impl(l, out, inp)
-    else: out = lin(inp, w, b); out.g = u.clone(); impl(inp, out, w, b)
+    ref,given = _autograd(lin, inp, w, b, u=u),[]
+    if layer: l = Lin(w, b); out = l(inp); _upstream(out, u, given); impl(l, out, inp)
+    else: out = lin(inp, w, b); _upstream(out, u, given); impl(inp, out, w, b)
     pairs = {k: (_g(t), r) for k,t,r in zip(('inp', 'w', 'b'), (inp, w, b), ref)}
     problems = []
     if not layer:
@@ -101,9 +112,9 @@ def _lin_case(impl, layer=False):
         if hasattr(inp2, 'g'): problems.append('lin_grad(..., inp_g=False) set inp.g: skip it when `inp_g` is False')
     inp,w = inp.clone(),w.clone()                     # a layer without a bias: `b` is None
     ref = _autograd(lambda x,w: x@w, inp, w, u=u)
-    if layer: l = Lin(w, None); out = l(inp); out.g = u.clone(); impl(l, out, inp)
-    else: out = inp@w; out.g = u.clone(); impl(inp, out, w, None)
-    return pairs | {f'without a bias: {k}': (_g(t), r) for k,t,r in zip(('inp', 'w'), (inp, w), ref)}, problems
+    if layer: l = Lin(w, None); out = l(inp); _upstream(out, u, given); impl(l, out, inp)
+    else: out = inp@w; _upstream(out, u, given); impl(inp, out, w, None)
+    return pairs | {f'without a bias: {k}': (_g(t), r) for k,t,r in zip(('inp', 'w'), (inp, w), ref)}, problems + _changed(given)
 
 def _forward_and_backward_case(impl):
     g = _seeded()
@@ -122,10 +133,10 @@ def _forward_and_backward_case(impl):
 def _log_softmax_case(impl):
     g = _seeded()
     inp,u = torch.randn(7, 5, generator=g)*2, torch.randn(7, 5, generator=g)
-    ref, = _autograd(log_softmax, inp, u=u)
-    out = log_softmax(inp); out.g = u.clone()
+    ref,given = _autograd(log_softmax, inp, u=u)[0],[]
+    out = log_softmax(inp); _upstream(out, u, given)
     impl(inp, out)
-    return {'inp': (_g(inp), ref)}, []
+    return {'inp': (_g(inp), ref)}, _changed(given)
 
 def _nll_case(impl):
     g = _seeded()
@@ -135,29 +146,29 @@ def _nll_case(impl):
     return {'inp': (_g(inp), ref)}, []
 
 def _cross_entropy_case(impl):
-    g,pairs = _seeded(),{}
+    g,pairs,given = _seeded(),{},[]
     for sm,k in ((0., 'inp'), (0.1, 'with smoothing 0.1: inp')):
         inp,targ = torch.randn(7, 5, generator=g)*2, torch.randint(0, 4, (7,), generator=g)   # never class 4
         ref, = _autograd(lambda x,t: F.cross_entropy(x, t, label_smoothing=sm), inp, targ, u=_U)[:1]
-        l = CrossEntropy(sm); out = l(inp, targ); out.g = _U.clone()
+        l = CrossEntropy(sm); out = l(inp, targ); _upstream(out, _U, given)
         impl(l, out, inp, targ)
         pairs[k] = _g(inp), ref
-    return pairs, []
+    return pairs, _changed(given)
 
 def _dropout_case(impl):
-    g,pairs = _seeded(),{}
+    g,pairs,given = _seeded(),{},[]
     for p,training,k in ((0.4, True, 'inp'), (0.4, False, 'in evaluation mode: inp'), (0., True, 'with p=0: inp')):
         inp,u = torch.randn(7, 5, generator=g), torch.randn(7, 5, generator=g)
         l = Dropout(p, torch.Generator().manual_seed(1)).train(training)
         out = l(inp)
         if out is inp: out = inp.view_as(inp)   # without a mask the layer returns its input: a tensor of its own, so that inp.g must be set
         ref, = _autograd(lambda x: x if l.mask is None else x*l.mask, inp, u=u)   # the mask the forward pass drew
-        out.g = u.clone(); impl(l, out, inp)
+        _upstream(out, u, given); impl(l, out, inp)
         pairs[k] = _g(inp), ref
-    return pairs, []
+    return pairs, _changed(given)
 
 def _batchnorm_case(impl):
-    g,pairs = _seeded(),{}
+    g,pairs,given = _seeded(),{},[]
     for training,pre in ((True, ''), (False, 'in evaluation mode: ')):
         inp,u = torch.randn(7, 4, generator=g)*2 + 1, torch.randn(7, 4, generator=g)
         l = BatchNorm(4).train(training)
@@ -165,9 +176,9 @@ def _batchnorm_case(impl):
         l.running_mean,l.running_var = torch.randn(4, generator=g), torch.rand(4, generator=g) + 0.5
         rm,rv = l.running_mean.double(), l.running_var.double()
         ref = _autograd(lambda x,ga,be: F.batch_norm(x, rm, rv, ga, be, training=training, eps=l.eps), inp, l.gamma, l.beta, u=u)
-        out = l(inp); out.g = u.clone(); impl(l, out, inp)
+        out = l(inp); _upstream(out, u, given); impl(l, out, inp)
         pairs |= {pre+k: (_g(t), r) for k,t,r in zip(('inp', 'gamma', 'beta'), (inp, l.gamma, l.beta), ref)}
-    return pairs, []
+    return pairs, _changed(given)
 
 # %% ../nbs/14_exercises.ipynb #5ca2ebfa
 @dataclass
@@ -221,7 +232,9 @@ EXERCISES = {e.name: e for e in [
         Mistake('the mask is taken from `out.g` instead of from the input', 'inp.g = out.g * (out.g > 0)'),
         Mistake('the mask is inverted: the gradient passes where the unit was off', 'inp.g = out.g * (inp <= 0)'),
         Mistake("`out.g` is multiplied by the ReLU's output instead of its 0/1 mask", 'inp.g = out.g * out'),
-        Mistake('the upstream gradient `out.g` is ignored: only the mask is passed on', 'inp.g = (inp > 0).float()')]),
+        Mistake('the upstream gradient `out.g` is ignored: only the mask is passed on', 'inp.g = (inp > 0).float()'),
+        Mistake('`inp.g = out.g` makes one tensor of the two, and zeroing it where the unit was off zeroes `out.g` too',
+                'inp.g = out.g\ninp.g[inp <= 0] = 0', says='out.g was changed')]),
     Exercise(forward_and_backward, "the forward pass (`lin`, `relu`, `lin`, `mse`), keeping every result; then `mse_grad`, `lin_grad`, `relu_grad`, `lin_grad`, from the loss down; return the loss", _forward_and_backward_case, [
         Mistake('the backward steps run in the order of the forward pass',
                 _fb_fwd + 'lin_grad(inp, l1, w1, b1)\nrelu_grad(l1, l2)\nlin_grad(l2, out, w2, b2)\nmse_grad(out, targ)\nreturn loss',
@@ -269,7 +282,9 @@ EXERCISES = {e.name: e for e in [
         Mistake('a new mask is drawn in the backward pass, instead of the forward pass\'s `self.mask`',
                 'inp.g = out.g if self.mask is None else out.g * _mask(inp, self.p, self.gen)'),
         Mistake('evaluation mode, where there is no mask, is not handled', 'inp.g = out.g * self.mask', says='`self.mask` is None'),
-        Mistake('the 1/(1-p) scale is applied again, though `self.mask` already holds it', 'inp.g = out.g if self.mask is None else out.g * self.mask / (1-self.p)')],
+        Mistake('the 1/(1-p) scale is applied again, though `self.mask` already holds it', 'inp.g = out.g if self.mask is None else out.g * self.mask / (1-self.p)'),
+        Mistake('`inp.g = out.g` makes one tensor of the two, and masking it in place masks `out.g` too',
+                'inp.g = out.g\nif self.mask is not None: inp.g *= self.mask', says='out.g was changed')],
         errors=[(r'NoneType', 'without a mask (evaluation mode, or p=0), `self.mask` is None: the gradient passes unchanged')]),
     Exercise(BatchNorm.bwd, "`self.beta.g` sums `out.g` over the batch, `self.gamma.g` sums `out.g*self.xhat`; `inp.g` is γr/n·(n·out.g - dβ - x̂·dγ) with r `self.rstd`, or γr·out.g if the statistics were constants (`self.batch_stats` False)", _batchnorm_case, [
         Mistake("the mean's path is forgotten (the -dβ/n term)", _bn_params + 'inp.g = k*(out.g - self.xhat*self.gamma.g/n)'),
