@@ -21,10 +21,8 @@ from fastcore.script import call_parse
 from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch import learner
-from mlp_from_scratch.learner import train, fit, batches, to_device
+from mlp_from_scratch.learner import train, fit, batches, to_device, prepare_data
 from mlp_from_scratch.options import check_options, check_inputs
-from mlp_from_scratch.augment import central_pixels
-from mlp_from_scratch.pca import principal_components, project
 from mlp_from_scratch.training import train_options, train_config
 
 def _sync(dev):
@@ -32,13 +30,9 @@ def _sync(dev):
 
 def floor(data, cfg, dev, dtype):
     "The same batches' gather and matmuls (forward and backward), and the validation's forward matmuls"
-    x,y,xv,_ = data
-    if cfg['crop']:  # the pixels the network sees, cropped once: the cheapest any implementation could do it
-        pix = central_pixels(28, cfg['crop']).to(dev)
-        x,xv = x.index_select(1, pix),xv.index_select(1, pix)
-    if cfg['pca']:   # and projected once: the covariance's product, its eigenvectors and the projection's products
-        mean,basis,_ = principal_components(x, cfg['pca'])
-        x,xv = project(x, mean, basis),project(xv, mean, basis)
+    # the pixels the network sees, cropped and projected once, as `train` does: the cheapest any implementation could do it
+    # (the projection: the covariance's product, its eigenvectors and the projection's products); normalising is not a matmul
+    x,_,xv,_ = prepare_data(data, cfg['crop'], cfg['pca'])[0]
     ws = [p for n,p in get_model(x.shape[1], cfg['nh'], 10, cfg['depth'], torch.Generator().manual_seed(cfg['seed']), dev, dtype)
           .named_parameters().items() if n[0] == 'w']
     gen = torch.Generator().manual_seed(cfg['seed'])
