@@ -18,7 +18,10 @@ def principal_components(x:Tensor, # Training inputs, `(n, d)`
     if not (isinstance(k, int) and 1 <= k <= x.shape[1]):
         raise ValueError(f'pca must be a whole number from 1 to {x.shape[1]}, the number of inputs, got {k!r}')
     mean = x.mean(0)
-    var,vecs = torch.linalg.eigh(x.T @ x / len(x) - mean[:, None] * mean)   # the covariance; eigenvalues ascending
+    cov = x.T @ x / len(x) - mean[:, None] * mean
+    try: var,vecs = torch.linalg.eigh(cov)   # eigenvalues ascending
+    except torch.linalg.LinAlgError:         # too ill-conditioned for float32, as from a few images with many blank pixels
+        var,vecs = (t.to(x.dtype) for t in torch.linalg.eigh(cov.double()))
     basis = vecs[:, -k:].flip(1)
     basis *= basis.gather(0, basis.abs().argmax(0, keepdim=True)).sign()     # each one's largest entry positive
     return mean, basis.contiguous(), var[-k:].flip(0)   # row by row, as a saved copy loads: the same products, bit for bit
