@@ -22,7 +22,7 @@ from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch import learner
 from mlp_from_scratch.learner import train, fit, batches, to_device, prepare_data
-from mlp_from_scratch.options import check_options, check_inputs
+from mlp_from_scratch.options import check_options, check_data
 from mlp_from_scratch.training import train_options, train_config
 
 def _sync(dev):
@@ -68,9 +68,9 @@ def main(rounds:int=3, # Timed runs of each
     if rounds < 1: sys.exit(f'train.py: --rounds must be at least 1, got {rounds}')
     try:
         dev,dtype = check_options(**(cfg := train_config(**opts)))
-        check_inputs(784, cfg['crop'], cfg['pca'], cfg['shift'])   # MNIST's rows
+        data = to_device(load_mnist(), dev, dtype)  # on the device once, as mlp_train does
+        check_data(data, cfg['crop'], cfg['pca'], cfg['shift'], cfg['bs'], cfg['bn'])
     except ValueError as e: sys.exit(f'train.py: {e}')
-    data = to_device(load_mnist(), dev, dtype)  # on the device once, as mlp_train does
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {dev}; " + ', '.join(f'{k} {v}' for k,v in cfg.items()))
     runs = {'hand-written': lambda d,c: train(d, progress=False, **c)[1],
             'autograd': lambda d,c: train(d, reference=True, progress=False, **c)[1],

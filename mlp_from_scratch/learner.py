@@ -19,7 +19,7 @@ from .init import get_model
 from .optim import OPTIMIZERS
 from .augment import random_shift, norm_stats, normalize, central_pixels
 from .pca import principal_components, project
-from .options import check_options, check_inputs, _check_memory
+from .options import check_options, check_data, _check_memory
 
 # %% ../nbs/10_learner.ipynb #ecc4e207
 def batches(n:int,   # Number of examples
@@ -127,7 +127,7 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         if progress: mb.write([str(epoch)] + [f"{hist[k][-1]:.4f}" for k in ('train_loss', 'valid_loss', 'valid_acc')], table=True)
     return hist
 
-# %% ../nbs/10_learner.ipynb #4ac9fd06
+# %% ../nbs/10_learner.ipynb #ce49bfd0
 def prepare_data(data:tuple,     # `(x_train, y_train, x_valid, y_valid)`, on the device and in the dtype of the training
                  crop:int=0,     # `train`'s `crop`
                  pca:int=0,      # `train`'s `pca`
@@ -167,8 +167,8 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
          ):
     "Train a seeded classifier on `data` with a one-cycle schedule; return `(model, history)`"
     device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype)
+    sizes = [check_data(data, crop, pca, shift, bs, bn)] + [nh]*depth + [int(max(data[1].max(), data[3].max()))+1]
     n_in = data[0].shape[1]
-    sizes = [check_inputs(n_in, crop, pca, shift)] + [nh]*depth + [int(max(data[1].max(), data[3].max()))+1]
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
     data,front = prepare_data(to_device(data, device, dtype), crop, pca, norm)
     model = get_model(n_in, nh, sizes[-1], depth, torch.Generator().manual_seed(seed), device, dtype, bn=bn, dropout=dropout, **front)

@@ -13,7 +13,7 @@ from fastcore.docments import docments
 from .data import load_mnist
 from .optim import OPTIMIZERS
 from .learner import train, accuracy, to_device
-from .options import check_options, check_inputs
+from .options import check_options, check_data
 from .health import plot_history
 from .init import save_model, load_model
 
@@ -34,7 +34,9 @@ def train_config(preset:str='default', # A name in `PRESETS`
     if preset not in PRESETS: raise ValueError(f"preset must be one of {', '.join(PRESETS)}, got {preset!r}")
     cfg = {k: p.default for k,p in inspect.signature(train).parameters.items() if k not in _NOT_OPTIONS}
     if bad := set(opts) - set(cfg): raise TypeError(f"train_config: unknown option {', '.join(sorted(bad))}")
-    cfg |= PRESETS[preset] | {k:v for k,v in opts.items() if v is not None}
+    given,own = {k:v for k,v in opts.items() if v is not None},PRESETS[preset]
+    if given.get('opt', cfg['opt']) != own.get('opt', cfg['opt']): own = {k:v for k,v in own.items() if k != 'lr'}   # a preset's learning rate is its optimiser's
+    cfg |= own | given
     if cfg['lr'] is None and cfg['opt'] in OPTIMIZERS:
         cfg['lr'] = inspect.signature(OPTIMIZERS[cfg['opt']]).parameters['lr'].default  # the optimiser's own default
     return cfg
@@ -82,7 +84,7 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     _check_out(out)
     try: *data,x_test,y_test = to_device(load_mnist(path, test=True), dev, dtype)  # on the device before the clock starts
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
-    try: n_first = check_inputs(data[0].shape[1], cfg['crop'], cfg['pca'], cfg['shift'])   # what the first linear layer sees
+    try: n_first = check_data(data, cfg['crop'], cfg['pca'], cfg['shift'], cfg['bs'], cfg['bn'])   # what the first linear layer sees
     except ValueError as e: sys.exit(f'mlp_train: {e}')
     side = math.isqrt(data[0].shape[1]) - 2*cfg['crop']   # of the pixels kept
     extras = [s for s,on in [(f'the central {side}x{side} pixels', cfg['crop']), (f"projected onto {'their' if cfg['crop'] else 'the'} first {cfg['pca']} principal components", cfg['pca']), ('inputs normalised', cfg['norm']), ('batch norm', cfg['bn']), (f"dropout {cfg['dropout']:g}", cfg['dropout']),
@@ -96,7 +98,10 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     secs = time.perf_counter() - t0
     test_acc = accuracy(model(x_test), y_test)
     print(f"Trained in {secs:.1f} s. Validation accuracy {hist['valid_acc'][-1]:.2%}, test accuracy {test_acc:.2%}")
-    save_model(model, out/'model.safetensors', **cfg, secs=round(secs, 2), valid_acc=hist['valid_acc'][-1], test_acc=test_acc)
+    if hist['valid_acc'][-1] < (guess := data[3].bincount().max().item() / len(data[3])) + 0.01:
+        print(f"Warning: that is no better than always answering the commonest digit ({guess:.2%}): the network learned nothing. "
+              f"A learning rate too high can do this without the loss becoming infinite: try a lower --lr than {cfg['lr']:g}.")
+    save_model(model, out/'model.safetensors', **cfg | dict(device=dev), secs=round(secs, 2), valid_acc=hist['valid_acc'][-1], test_acc=test_acc)
     fig = plot_history(hist)
     fig.savefig(out/'curves.png', dpi=100)
     import matplotlib.pyplot as plt
