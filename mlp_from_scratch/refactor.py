@@ -98,7 +98,7 @@ class Sequential(Module):
         return super().train(mode)
     def __repr__(self):
         names,w = iter(self.named_parameters()),max(len(type(l).__name__) for l in self.layers)
-        rows = [f"  ({i}) {type(l).__name__:<{w}}  " + ', '.join(f'{next(names)} {tuple(p.shape)}' for p in l.parameters())
+        rows = [f"  {f'({i})':<{len(str(len(self.layers)-1))+2}} {type(l).__name__:<{w}}  " + ', '.join(f'{next(names)} {tuple(p.shape)}' for p in l.parameters())
                 for i,l in enumerate(self.layers)]
         return f'{type(self).__name__}(\n' + '\n'.join(r.rstrip() for r in rows) + '\n)'
 
