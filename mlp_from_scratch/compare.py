@@ -26,7 +26,7 @@ class Comparison:
     close:bool       # Relative error within the tolerance
     maxdiff:float    # Largest absolute difference
     rel:float        # Relative error, `rel_error`
-    note:str=''      # What else went wrong, e.g. a shape mismatch
+    note:str=''      # What else to know: a shape mismatch, or two dtypes
     secs:float|None=None # Time the computation took, if measured
 
     def __str__(self):
@@ -44,6 +44,7 @@ def cmp(name:str,     # Label for the report
     shape = tuple(mine.shape)
     if mine.shape != ref.shape:
         return Comparison(name, shape, False, False, float('nan'), float('nan'), f'shape {shape} != {tuple(ref.shape)}')
-    if torch.equal(mine, ref): return Comparison(name, shape, True, True, 0., 0.)
+    note = '' if mine.dtype == ref.dtype else f'{str(mine.dtype)[6:]} against {str(ref.dtype)[6:]}'   # equal values, but not bit for bit
+    if not note and torch.equal(mine, ref): return Comparison(name, shape, True, True, 0., 0.)
     rel = rel_error(mine, ref)
-    return Comparison(name, shape, False, rel <= tol, (mine-ref).abs().max().item(), rel)
+    return Comparison(name, shape, False, rel <= tol, (mine-ref).abs().max().item(), rel, note)
