@@ -6,6 +6,7 @@
 __all__ = ['load_mnist', 'show_digits']
 
 # %% ../nbs/00_data.ipynb #109e15e4
+import math
 import torch
 from pathlib import Path
 from .fetch import read_mnist, _load_cached
@@ -19,23 +20,26 @@ def load_mnist(path:Path|None=None, # A `mnist.pkl.gz` of your own; `None` uses 
     return tuple(t for pair in read_mnist(path)[:2+test] for t in pair)
 
 # %% ../nbs/00_data.ipynb #f4f234af
-def show_digits(imgs,             # Images, `(n, 784)` or `(n, 28, 28)`
+def show_digits(imgs,             # Square images, `(n, s*s)` or `(n, s, s)`: `(n, 784)` for MNIST
                 titles=None,      # A title per image (labels, predictions...)
                 ncols:int=8,      # Images per row
                 size:float=1.2    # Inches per image
                ):
     "Plot `imgs` in a grid, tiled into one picture with a title over each digit; return the figure"
     import matplotlib.pyplot as plt
-    imgs = imgs.detach().reshape(-1, 28, 28).float().cpu()
-    n,th,tw = len(imgs),28+8*(titles is not None)+2,30   # each tile: room for a title, and a gap of 2 pixels
+    imgs = imgs.detach().float().cpu()
+    if not (imgs.dim() in (2, 3) and (s := math.isqrt(imgs[0].numel()))**2 == imgs[0].numel() and imgs.shape[-1] in (s, s*s)):
+        raise ValueError(f'show_digits: imgs must be square images, (n, s*s) or (n, s, s), got shape {tuple(imgs.shape)}')
+    imgs = imgs.reshape(-1, s, s)
+    n,th,tw = len(imgs),s+8*(titles is not None)+2,s+2   # each tile: room for a title, and a gap of 2 pixels
     nrows = -(-n//ncols)
     tiles = torch.full((nrows*ncols, th, tw), float('nan'))   # NaN shows as the background
-    tiles[:n, th-29:th-1, 1:29] = imgs
+    tiles[:n, th-s-1:th-1, 1:s+1] = imgs
     grid = tiles.reshape(nrows, ncols, th, tw).permute(0, 2, 1, 3).reshape(nrows*th, ncols*tw)
     fig,ax = plt.subplots(figsize=(ncols*size, nrows*size*th/tw))
     ax.imshow(grid, cmap=plt.get_cmap('gray').with_extremes(bad='white'), interpolation='nearest')
     ax.set_axis_off()
     for i,t in enumerate([] if titles is None else titles[:n]):
-        ax.text((i%ncols + .5)*tw, (i//ncols)*th + th-30, str(t.item() if torch.is_tensor(t) else t), ha='center', va='bottom', fontsize=9)
+        ax.text((i%ncols + .5)*tw, (i//ncols)*th + th-s-2, str(t.item() if torch.is_tensor(t) else t), ha='center', va='bottom', fontsize=9)
     fig.subplots_adjust(0, 0, 1, 1)
     return fig
