@@ -323,12 +323,20 @@ def _known(ex:Exercise)->dict:
             if got is not None: res.setdefault(k, {})[m.desc] = got
     return res
 
+def _not_a_gradient(got, t:str)->str|None:
+    "Why `got`, set as `t.g`, cannot be the gradient of a case's float32 tensor `t`, whatever its values; None if it might be"
+    if got is None: return None
+    if not isinstance(got, Tensor): return f'{t}.g is of type {type(got).__name__}, not a tensor: set it to a tensor shaped like {t}'
+    if got.dtype != torch.float32: return f'{t}.g is {str(got.dtype)[6:]}, but {t} is float32: compute it from the tensors given, in their dtype'
+
 def grade(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
           impl      # The learner's implementation: a function, or for a method the function defined in the class
          )->Grade:
     "Check `impl` against autograd on fresh tensors, naming the known mistakes"
     if name not in EXERCISES: raise ValueError(f'no exercise named {name!r}; the exercises are {", ".join(EXERCISES)}')
     if not callable(impl): raise TypeError(f'{name} must be a function, got {type(impl).__name__}')
+    if inspect.ismethod(impl): raise TypeError(f"{name}: give the function defined in the class, e.g. {name}, not a layer's own method: "
+                                               f"its first argument, self, is already taken")
     ex,returned = EXERCISES[name],[]
     def watched(*args, **kwargs): returned.append(r := impl(*args, **kwargs)); return r
     try: pairs,problems = ex.case(watched)
@@ -341,8 +349,7 @@ def grade(name:str, # The exercise, e.g. `'relu_grad'`, `'Lin.bwd'`
     for k,(got,e) in pairs.items():
         lab,t = _split(k)
         if lab != label: lines.append(f'{lab}:'); label = lab
-        ds.append(diagnose(got, e, t, known.get(k)) if got is None or isinstance(got, Tensor) else
-                  Diagnosis(t, 'wrong', f'{t}.g is of type {type(got).__name__}, not a tensor: set it to a tensor shaped like {t}'))
+        ds.append(Diagnosis(t, 'wrong', why) if (why := _not_a_gradient(got, t)) else diagnose(got, e, t, known.get(k)))
         lines.append(str(ds[-1]))
     lines += [f'FAIL {p}' for p in problems]
     if name != 'forward_and_backward' and any(d.kind == 'missing' for d in ds) and any(isinstance(r, Tensor) for r in returned):

@@ -39,6 +39,7 @@ def get_model(n_in:int=784, # Inputs (pixels)
              )->Sequential:
     "An MLP classifier `n_in -> nh (x depth) -> n_out` of the library's layers, with Kaiming/He initialised weights"
     sizes = [pca[1].shape[1] if pca else n_in if pixels is None else len(pixels)] + [nh]*depth + [n_out]
+    if min(sizes) < 1: raise ValueError(f'get_model: every layer needs at least one unit, got the sizes {sizes}')
     params = [[t.to(device, dtype) for t in init_layer(a, b, generator)] for a,b in zip(sizes[:-1], sizes[1:])]
     def drop(): return [Dropout(dropout, torch.Generator(device or 'cpu').manual_seed(int(torch.randint(2**62, (), generator=generator))))]
     layers = (([Crop(pixels, device)] if pixels is not None else []) + ([Project(*pca, device=device, dtype=dtype)] if pca else [])

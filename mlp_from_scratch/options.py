@@ -6,7 +6,7 @@
 __all__ = ['get_device', 'check_options', 'check_inputs', 'check_data']
 
 # %% ../nbs/91_options.ipynb #2ac37d71
-import math
+import math, numbers
 import torch
 from .optim import OPTIMIZERS
 from .augment import central_pixels
@@ -27,7 +27,9 @@ def get_device(device='auto')->torch.device:
 def check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype, **_)->tuple:
     "Raise a `ValueError` that names the first bad option of `train`; return the `torch.device` and dtype named"
     for k,v,least in (('epochs', epochs, 1), ('nh', nh, 1), ('depth', depth, 1), ('bs', bs, 1), ('shift', shift, 0), ('crop', crop, 0), ('pca', pca, 0)):
-        if not (isinstance(v, int) and v >= least): raise ValueError(f'{k} must be a whole number of at least {least}, got {v!r}')
+        if isinstance(v, bool) or not (isinstance(v, int) and v >= least):
+            other = isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= least   # e.g. numpy's
+            raise ValueError(f'{k} must be a whole number of at least {least}, got {v!r}' + (': pass a Python int, int(...)' if other else ''))
     if bn and bs < 2: raise ValueError('bs must be at least 2 with bn: batch normalisation takes the mean and variance of each batch, got 1')
     if pca and shift: raise ValueError('pca and shift cannot be combined: train projects the images once, before training, '
                                        'and a shift moves the pixels of every batch; choose one: pca 0 or shift 0')

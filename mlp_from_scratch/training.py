@@ -74,7 +74,7 @@ def _check_out(out:Path):
 @train_options
 def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curves.png`
               path:str=None,         # A `mnist.pkl.gz`; default: the cached copy, fetched on first use
-              progress:bool_arg=True, # Show progress bars
+              progress:Param('Show progress bars (`--progress` alone: true)', bool_arg, nargs='?', const=True)=True,
               **opts
              ):
     "Train the hand-written MNIST classifier; report validation and test accuracy; save its weights and curves"
