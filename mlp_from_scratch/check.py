@@ -16,7 +16,7 @@ from .data import load_mnist
 from .forward import init_params, model, mse
 from .backward import forward_and_backward
 from . import refactor, autograd
-from .compare import cmp
+from .compare import cmp, rel_error
 from .losses import CrossEntropy
 from .init import get_model
 from .options import get_device
@@ -108,11 +108,16 @@ def every_layer(x:Tensor,    # Training images, `(n, 784)`: the principal compon
                 nh:int=64,   # Units in each of the two hidden layers
                 seed:int=42  # Seed of the weights and the dropout masks
                )->refactor.Sequential:
-    "A classifier with every layer `train` can build: the central pixels' first 100 principal components, normalised; two hidden layers, each with batch norm and dropout 0.2"
-    front = prepare_data((x, y, x[:1], y[:1]), crop=3, pca=100, norm=True)[1]
+    "A classifier with every layer `train` can build: the central pixels' first 100 principal components (fewer for fewer images), normalised; two hidden layers, each with batch norm and dropout 0.2"
+    front = prepare_data((x, y, x[:1], y[:1]), crop=3, pca=min(100, len(x)-1), norm=True)[1]
     return get_model(x.shape[1], nh, int(y.max())+1, 2, torch.Generator().manual_seed(seed), x.device, x.dtype, bn=True, dropout=0.2, **front)
 
 # %% ../nbs/20_check.ipynb #edff3af7
+def _sizes(model)->str:
+    "The widths of `model`'s linear layers, e.g. `784-256-10`"
+    ws = [p for k,p in model.named_parameters().items() if k[0] == 'w']
+    return '-'.join(str(w.shape[0]) for w in ws) + f'-{ws[-1].shape[1]}'
+
 def _run(title, args, impls, ref, names, tol, repeats):
     print(f'\n{title}')
     return run_checks(args, impls, ref, names, tol, repeats, log=print)
@@ -128,14 +133,15 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
               device:str='auto'    # auto (CUDA when available), cpu or cuda
              ):
     "Check the hand-written gradients of every network the library builds against autograd, on the full MNIST training set"
-    for k,v in dict(nh=nh, repeats=repeats, n=1 if n is None else n).items():
-        if v < 1: sys.exit(f'mlp_check: --{k} must be at least 1, got {v}')
+    for k,v,least in (('nh', nh, 1), ('repeats', repeats, 1), ('n', 2 if n is None else n, 2)):   # batch norm needs two images
+        if v < least: sys.exit(f'mlp_check: --{k} must be at least {least}, got {v}')
     if tol is not None and not 0 < tol < 1: sys.exit(f'mlp_check: --tol must be between 0 and 1, got {tol}')
     try:
         dev = get_device(device)
         x, y = load_mnist(path)[:2]
     except (OSError, ValueError) as e: sys.exit(f'mlp_check: {e}')
     dtype = torch.float64 if double else torch.float32
+    tol64 = tol or 1e-10   # for the network with every layer, which runs in float64
     tol = tol or (1e-10 if double else 1e-4)
     x, y = x[:n].to(dev, dtype), y[:n].to(dev)
     print(f"MNIST training set {tuple(x.shape)}, {str(dtype)[6:]}, on {dev}, tolerance {tol:.0e}")
@@ -145,15 +151,12 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
                 ['w1', 'b1', 'w2', 'b2', 'x'], tol, repeats)
     for depth in (1, 2):
         clf = get_model(depth=depth, generator=torch.Generator().manual_seed(seed), device=dev, dtype=dtype)
-        sizes = '-'.join(str(p.shape[0]) for n_,p in clf.named_parameters().items() if n_[0] == 'w') + '-10'
-        rows += _run(f"The classifier that mlp_train trains, {sizes}, cross-entropy", (x, y, clf),
+        rows += _run(f"The classifier that mlp_train trains, {_sizes(clf)}, cross-entropy", (x, y, clf),
                      {f'classifier d{depth}': grads_classifier}, grads_classifier_autograd, list(clf.named_parameters()), tol, repeats)
     x64 = x.double()
     full = every_layer(x64, y, seed=seed)
-    sizes = '-'.join(str(p.shape[0]) for n_,p in full.named_parameters().items() if n_[0] == 'w') + '-10'
-    tol64 = tol if double else 1e-10
-    rows += _run(f"Every layer, {sizes}: the central pixels' first 100 principal components, normalised, batch norm, dropout 0.2, "
-                 f"cross-entropy with label smoothing 0.1; in float64, to {tol64:.0e}, since autograd's own rounding in float32 is too coarse for the check",
+    rows += _run(f"Every layer, {_sizes(full)}: the central pixels' first {full.layers[1].basis.shape[1]} principal components, normalised, batch norm, dropout 0.2, "
+                 f"cross-entropy with label smoothing 0.1; in float64, to {tol64:.0e}: in float32, autograd's own rounding nearly fills the tolerance",
                  (x64, y, full, 0.1), {'every layer': grads_classifier}, grads_classifier_autograd, list(full.named_parameters()), tol64, repeats)
     bad = [r.name for r in rows if not r.close]
     if bad: sys.exit(f"FAIL: {len(bad)} of {len(rows)} gradients differ from autograd: {', '.join(bad)}")
