@@ -20,7 +20,7 @@ def load_mnist(path:Path|None=None, # A `mnist.pkl.gz` of your own; `None` uses 
     return tuple(t for pair in read_mnist(path)[:2+test] for t in pair)
 
 # %% ../nbs/00_data.ipynb #f4f234af
-def show_digits(imgs,             # Square images, `(n, s*s)` or `(n, s, s)`: `(n, 784)` for MNIST
+def show_digits(imgs,             # Square images, `(n, s*s)` or `(n, s, s)`, or a single one: `(n, 784)` for MNIST
                 titles=None,      # A title per image (labels, predictions...)
                 ncols:int=8,      # Images per row
                 size:float=1.2    # Inches per image
@@ -28,6 +28,8 @@ def show_digits(imgs,             # Square images, `(n, s*s)` or `(n, s, s)`: `(
     "Plot `imgs` in a grid, tiled into one picture with a title over each digit; return the figure"
     import matplotlib.pyplot as plt
     imgs = imgs.detach().float().cpu()
+    if imgs.dim() == 1: imgs = imgs[None]   # a single image
+    if not len(imgs): raise ValueError('show_digits: no images to show')
     if not (imgs.dim() in (2, 3) and (s := math.isqrt(imgs[0].numel()))**2 == imgs[0].numel() and imgs.shape[-1] in (s, s*s)):
         raise ValueError(f'show_digits: imgs must be square images, (n, s*s) or (n, s, s), got shape {tuple(imgs.shape)}')
     imgs = imgs.reshape(-1, s, s)

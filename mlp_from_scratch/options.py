@@ -30,13 +30,13 @@ def check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, sh
         if isinstance(v, bool) or not (isinstance(v, int) and v >= least):
             other = isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= least   # e.g. numpy's
             raise ValueError(f'{k} must be a whole number of at least {least}, got {v!r}' + (': pass a Python int, int(...)' if other else ''))
-    if bn and bs < 2: raise ValueError('bs must be at least 2 with bn: batch normalisation takes the mean and variance of each batch, got 1')
     if pca and shift: raise ValueError('pca and shift cannot be combined: train projects the images once, before training, '
                                        'and a shift moves the pixels of every batch; choose one: pca 0 or shift 0')
     for k,v in dict(dropout=dropout, smoothing=smoothing).items():
         if not 0 <= v < 1: raise ValueError(f'{k} must be at least 0 and below 1, got {v}')
     for k,v in dict(bn=bn, norm=norm).items():
         if not isinstance(v, bool): raise ValueError(f'{k} must be True or False, got {v!r}')
+    if bn and bs < 2: raise ValueError('bs must be at least 2 with bn: batch normalisation takes the mean and variance of each batch, got 1')
     if lr is not None and not 0 < lr < math.inf: raise ValueError(f'lr must be positive and finite, got {lr}')
     if not 0 <= wd < math.inf: raise ValueError(f'wd must be zero or positive, got {wd}')
     if opt not in OPTIMIZERS: raise ValueError(f"opt must be one of {', '.join(OPTIMIZERS)}, got {opt!r}")
@@ -93,7 +93,8 @@ def check_data(data,        # `train`'s `(x_train, y_train, x_valid, y_valid)`
         if not x.is_floating_point(): raise ValueError(f'{k} holds {x.dtype}: train takes floating-point pixels, e.g. x.float()/255 for bytes')
     for k,y in zip(_DATA[1::2], data[1::2]):
         if y.dim() != 1 or y.dtype != torch.int64:
-            raise ValueError(f'{k} is {y.dtype} of shape {tuple(y.shape)}: train takes one class index per image, int64, e.g. y.long()')
+            fix = 'y.argmax(1), if each row is one-hot' if y.dim() == 2 and y.shape[1] > 1 else 'y.flatten()' if y.dim() > 1 else 'y.long()'
+            raise ValueError(f'{k} is {y.dtype} of shape {tuple(y.shape)}: train takes one class index per image, int64, e.g. {fix}')
         if len(y) and y.min() < 0: raise ValueError(f'{k} holds {y.min().item()}: class indices start at 0')
     for (kx,x),(ky,y) in zip(zip(_DATA[::2], data[::2]), zip(_DATA[1::2], data[1::2])):
         if len(x) != len(y): raise ValueError(f'{kx} has {len(x)} images but {ky} {len(y)} labels')
