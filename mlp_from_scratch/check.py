@@ -155,7 +155,7 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
                      {f'classifier d{depth}': grads_classifier}, grads_classifier_autograd, list(clf.named_parameters()), tol, repeats)
     x64 = x.double()
     full = every_layer(x64, y, seed=seed)
-    rows += _run(f"Every layer, {_sizes(full)}: the central pixels' first {full.layers[1].basis.shape[1]} principal components, normalised, batch norm, dropout 0.2, "
+    rows += _run(f"Every layer, {_sizes(full)}: the central pixels' first {full.parameters()[0].shape[0]} principal components, normalised, batch norm, dropout 0.2, "
                  f"cross-entropy with label smoothing 0.1; in float64, to {tol64:.0e}: in float32, autograd's own rounding nearly fills the tolerance",
                  (x64, y, full, 0.1), {'every layer': grads_classifier}, grads_classifier_autograd, list(full.named_parameters()), tol64, repeats)
     bad = [r.name for r in rows if not r.close]
