@@ -14,7 +14,7 @@ from .refactor import Sequential, InputLin, Lin, Relu
 from .layers import BatchNorm, Dropout
 from .augment import Normalize, Crop
 from .pca import Project
-from .fetch import _atomic_write
+from .fetch import atomic_write
 
 # %% ../nbs/08_init.ipynb #bc823cb0
 def init_layer(n_in:int,  # Inputs of the layer
@@ -58,7 +58,7 @@ def save_model(model:Sequential, # A classifier from `get_model`
               ):
     "Save `model`'s parameters and buffers by name in a safetensors file"
     from safetensors.torch import save_file
-    with _atomic_write(fname) as tmp:   # moved into place only once whole: a failed save leaves an earlier file as it was
+    with atomic_write(fname) as tmp:   # moved into place only once whole: a failed save leaves an earlier file as it was
         save_file({k: p.contiguous() for k,p in (model.named_parameters() | model.named_buffers()).items()}, str(tmp),
                   metadata={k:str(v) for k,v in meta.items()})
 

@@ -16,7 +16,7 @@ from .learner import train, accuracy, to_device
 from .options import check_options, check_data
 from .health import plot_history
 from .init import save_model, load_model
-from .fetch import _atomic_write
+from .fetch import atomic_write
 
 # %% ../nbs/21_training.ipynb #2353305c
 PRESETS = {
@@ -104,7 +104,7 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
               f"A learning rate too high can do this without the loss becoming infinite: try a lower --lr than {cfg['lr']:g}.")
     save_model(model, out/'model.safetensors', **cfg | dict(device=dev), secs=round(secs, 2), valid_acc=hist['valid_acc'][-1], test_acc=test_acc)
     fig = plot_history(hist)
-    with _atomic_write(out/'curves.png') as tmp: fig.savefig(tmp, dpi=100, format='png')   # as save_model writes the weights
+    with atomic_write(out/'curves.png') as tmp: fig.savefig(tmp, dpi=100, format='png')   # as save_model writes the weights
     import matplotlib.pyplot as plt
     plt.close(fig)
     print(f"Saved {out/'model.safetensors'} and {out/'curves.png'}")
