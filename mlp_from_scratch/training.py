@@ -81,12 +81,11 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     "Train the hand-written MNIST classifier; report validation and test accuracy; save its weights and curves"
     try: dev,dtype = check_options(**(cfg := train_config(**opts)))
     except ValueError as e: sys.exit(f'mlp_train: {e}')
-    out = Path(out)
-    _check_out(out)
     try: *data,x_test,y_test = to_device(load_mnist(path, test=True), dev, dtype)  # on the device before the clock starts
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
     try: n_first = check_data(data, cfg['crop'], cfg['pca'], cfg['shift'], cfg['bs'], cfg['bn'])   # what the first linear layer sees
     except ValueError as e: sys.exit(f'mlp_train: {e}')
+    _check_out(out := Path(out))   # only now, so that bad options or data leave no empty folder behind
     side = math.isqrt(data[0].shape[1]) - 2*cfg['crop']   # of the pixels kept
     extras = [s for s,on in [(f'the central {side}x{side} pixels', cfg['crop']), (f"projected onto {'their' if cfg['crop'] else 'the'} first {cfg['pca']} principal components", cfg['pca']), ('inputs normalised', cfg['norm']), ('batch norm', cfg['bn']), (f"dropout {cfg['dropout']:g}", cfg['dropout']),
                              (f"label smoothing {cfg['smoothing']:g}", cfg['smoothing']), (f"shifts of up to {cfg['shift']} px", cfg['shift'])] if on]
