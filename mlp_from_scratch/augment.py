@@ -95,4 +95,10 @@ class Crop(DataLayer):
     "First layer that keeps only the input pixels `pixels` (indices into each flat image), e.g. from `central_pixels`"
     buffer_names = ('pixels',)
     def __init__(self, pixels:Tensor, device=None): self.pixels = pixels.to(device, torch.int64)
-    def forward(self, inp): return inp.index_select(1, self.pixels)
+    def forward(self, inp):
+        if inp.dim() != 2 or inp.shape[1] <= self.pixels.max():   # whoever calls the model gives it the data: say what it takes
+            fix = ('flatten each image, x.flatten(1)' if inp.dim() > 2 else 'one image is a batch of one, x[None]' if inp.dim() == 1
+                   else 'give it whole images, it crops them itself')
+            raise ValueError(f'Crop: the model takes flat images, (n, pixels) as load_mnist gives them, with at least {int(self.pixels.max())+1} pixels; '
+                             f'got shape {tuple(inp.shape)}: {fix}')
+        return inp.index_select(1, self.pixels)
