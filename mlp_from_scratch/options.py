@@ -96,7 +96,7 @@ def check_data(data,        # `train`'s `(x_train, y_train, x_valid, y_valid)`
             fix = 'y.argmax(1), if each row is one-hot' if y.dim() == 2 and y.shape[1] > 1 else 'y.flatten()' if y.dim() > 1 else 'y.long()'
             raise ValueError(f'{k} is {y.dtype} of shape {tuple(y.shape)}: train takes one class index per image, int64, e.g. {fix}')
         if len(y) and y.min() < 0: raise ValueError(f'{k} holds {y.min().item()}: class indices start at 0')
-    for (kx,x),(ky,y) in zip(zip(_DATA[::2], data[::2]), zip(_DATA[1::2], data[1::2])):
+    for kx,x,ky,y in zip(_DATA[::2], data[::2], _DATA[1::2], data[1::2]):
         if len(x) != len(y): raise ValueError(f'{kx} has {len(x)} images but {ky} {len(y)} labels')
         if not len(x): raise ValueError(f'{kx} has no images')
     if data[2].shape[1] != data[0].shape[1]:
