@@ -4,6 +4,7 @@
     python tools/mutants.py --only layers-3 optim-1
     python tools/mutants.py --full                # survivors also against the whole nbdev_test
     python tools/mutants.py --list                # the catalogue
+    python tools/mutants.py --check               # only check that every mutant still applies to the code (CI runs it)
 
 The tests are meant to fail when the code is wrong; a mutant is one small bug (a mean for a sum, a check that no longer
 refuses...) written into the exported cells of its notebook. All runs in a scratch copy of the repository's tracked
@@ -67,16 +68,20 @@ def fails(cmd, d, env)->bool:
     try: return sh(cmd, d, env, timeout=600).returncode != 0
     except subprocess.TimeoutExpired: return True
 
+def plant(nb:dict, m:dict)->str|None:
+    "Write mutant `m` into the exported cells of notebook `nb`, in place; or say why it no longer applies"
+    cells = [c for c in nb['cells'] if c['cell_type'] == 'code' and exported(''.join(c['source']))]
+    for old,new in edits(m):
+        if (n := sum(''.join(c['source']).count(old) for c in cells)) != 1: return f'{n} matches in exported cells for {old!r}'
+        for c in cells:
+            if old in (s := ''.join(c['source'])): c['source'] = s.replace(old, new).splitlines(keepends=True)
+
 def run(m:dict, d:Path, raw:dict, srcs:dict, lib:dict, env:dict, full:bool):
     "Plant mutant `m` in the scratch copy `d`; return (result, the killing notebook or why it is stale)"
     name = f"{m['notebook']}.ipynb"; p = d/'nbs'/name
     for f,b in lib.items(): f.write_bytes(b)   # the pristine library, as the untouched notebooks export it
     nb = json.loads(raw[name])
-    cells = [c for c in nb['cells'] if c['cell_type'] == 'code' and exported(''.join(c['source']))]
-    for old,new in edits(m):
-        if (n := sum(''.join(c['source']).count(old) for c in cells)) != 1: return 'STALE', f'{n} matches in exported cells for {old!r}'
-        for c in cells:
-            if old in (s := ''.join(c['source'])): c['source'] = s.replace(old, new).splitlines(keepends=True)
+    if why := plant(nb, m): return 'STALE', why
     try:
         p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
         if (r := sh(['nbdev_export'], d)).returncode: return 'STALE', 'nbdev_export failed: ' + r.stderr.strip()[-300:]
@@ -91,7 +96,8 @@ def run(m:dict, d:Path, raw:dict, srcs:dict, lib:dict, env:dict, full:bool):
 @call_parse
 def main(only:Param('Run only the mutants with these ids', str, nargs='+')=None,
          full:store_true=False,  # Also run survivors against the whole `nbdev_test`
-         list:store_true=False): # Print the catalogue and stop
+         list:store_true=False,  # Print the catalogue and stop
+         check:store_true=False): # Only check that every mutant still applies to today's notebooks: no tests, a second (CI runs it)
     "Plant each mutant of tools/mutants.json in a scratch copy and report which notebook's tests catch it"
     ms = load()
     if only:
@@ -100,6 +106,12 @@ def main(only:Param('Run only the mutants with these ids', str, nargs='+')=None,
     if list:
         for m in ms: print(f"{m['id']:18} {m['notebook']:16} {m['bug']}\n" + ''.join(f'    - {o!r}\n    + {n!r}\n' for o,n in edits(m)))
         return
+    if check:
+        stale = [(m['id'], why) for m in ms if (why := plant(json.loads((ROOT/'nbs'/f"{m['notebook']}.ipynb").read_text()), m))]
+        for i,why in stale: print(f'{i}: STALE, {why}')
+        if stale: sys.exit(f'mutants.py: {len(stale)} of {len(ms)} mutants no longer apply to the code; in tools/mutants.json, '
+                           'rewrite each for today\'s code (the same bug) or drop it if its code is gone')
+        return print(f'all {len(ms)} mutants apply to today\'s code')
     start, d = time.time(), scratch_copy()
     # The scratch copy's library comes first on the path; no bytecode, since a mutant the same size as the last one
     # and written within the same second could otherwise be run from the last one's stale .pyc
