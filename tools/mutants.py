@@ -16,7 +16,7 @@ another module, in notebook order, stopping at the first that fails: KILLED by i
 one whose `old` no longer matches, or whose export changes nothing, is STALE: rewrite it for today's code.
 Prints a line per mutant and a summary; exits 1 if any survived or is stale.
 
-A full run of the 130 mutants took 17.9 min on the 2-core development machine, every one caught by its own notebook
+A full run of 130 mutants took 17.9 min on the 2-core development machine, every one caught by its own notebook
 (about 7 s for most, 53 s for the slowest; a survivor runs every notebook that imports its module, over a minute, and
 with `--full` the whole nbdev_test again): too slow for CI, which runs only `--check`. Run it by hand after changing the
 tests or what they cover, and add the bugs a new feature could hide. `was` in the catalogue names each mutant in the
