@@ -24,7 +24,9 @@ three hand-run mutation runs, or says it was added after them.
 """
 import json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
+from fastcore.basics import AttrDict
 from fastcore.script import call_parse, Param, store_true
+from nbdev.process import extract_directives
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT/'tools'/'mutants.json'
@@ -33,12 +35,8 @@ def load(): return json.loads(CATALOGUE.read_text())
 def edits(m): return m.get('edits') or [[m['old'], m['new']]]   # a mutant that needs two edits lists them in `edits`
 def sources(nb): return [''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'code']
 
-def exported(src:str)->bool:
-    "Is this cell exported: an `#| export` among the directives at its top?"
-    for l in src.splitlines():
-        if not l.startswith('#'): return False
-        if l.replace(' ', '').startswith('#|export'): return True
-    return False
+def directives(src:str)->dict: return extract_directives(AttrDict(source=src), remove=False)   # read as nbdev reads them
+def exported(src:str)->bool: return bool(directives(src).keys() & {'export', 'exports', 'exporti'})
 
 def scratch_copy()->Path:
     "The tracked files as they are in the working tree, copied to a temporary folder"
@@ -47,12 +45,13 @@ def scratch_copy()->Path:
         if f and (ROOT/f).is_file(): (d/f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(ROOT/f, d/f)
     return d
 
-def _module(src:str)->str|None:
-    "The module a notebook's sources export to"
-    return (m := re.search(r'^#\|\s*default_exp\s+(\S+)', src, re.M)) and m[1]
+def _module(cells:list)->str|None:
+    "The module a notebook's code cells export to: its `#| default_exp`"
+    return next((d['default_exp'][0] for c in cells if (d := directives(c)).get('default_exp')), None)
 
-def _imports(src:str)->set:
-    "Names of the library's modules that `src` imports: `mlp_from_scratch.x`, `from .x`, `from mlp_from_scratch import x, y`"
+def _imports(cells:list)->set:
+    "Names of the library's modules that the code cells import: `mlp_from_scratch.x`, `from .x`, `from mlp_from_scratch import x, y`"
+    src = '\n'.join(cells)
     return set(re.findall(r'(?:mlp_from_scratch\.|from \.)(\w+)', src)) | {
         n for g in re.findall(r'from (?:mlp_from_scratch|\.) import \(?([\w, ]+)', src) for n in re.split(r'[ ,]+', g) if n}
 
@@ -123,7 +122,7 @@ def main(only:Param('Run only the mutants with these ids', str, nargs='+')=None,
         if (r := sh(['nbdev_test'], d, env)).returncode: sys.exit('mutants.py: nbdev_test fails with no bug planted:\n' + r.stderr[-2000:])
         print(f'nbdev_test passes with no bug planted ({time.time()-t0:.0f} s)', flush=True)
         raw = {p.name: p.read_text() for p in sorted((d/'nbs').glob('*.ipynb'))}
-        srcs = {k: '\n'.join(sources(json.loads(v))) for k,v in raw.items()}
+        srcs = {k: sources(json.loads(v)) for k,v in raw.items()}
         lib = {f: f.read_bytes() for f in (d/'mlp_from_scratch').rglob('*.py')}
         res = {}
         for m in ms:
