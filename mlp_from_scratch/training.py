@@ -6,7 +6,7 @@
 __all__ = ['PRESETS', 'MEASURED', 'train_config', 'train_options', 'mlp_train']
 
 # %% ../nbs/21_training.ipynb #401d599c
-import inspect, math, sys, tempfile, time
+import errno, inspect, math, os, sys, tempfile, time
 from pathlib import Path
 from fastcore.script import call_parse, bool_arg, Param
 from fastcore.docments import docments
@@ -64,12 +64,20 @@ def train_options(f):
     return f
 
 # %% ../nbs/21_training.ipynb #8f511d8f
-def _check_out(out:Path):
-    "Create `out` and make sure a file can be written there, or exit"
+def _check_out(out:Path, make:bool=True):
+    "Exit unless new files can go in `out`. `make`: make it and write a file there; else make nothing, but find a file in the way or a folder this user may not write to"
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out): pass
-    except OSError as e: sys.exit(f'mlp_train: cannot write to the output folder {out}: {e.strerror or e}')
+        if make:
+            out.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=out): pass
+        else:
+            p = out.absolute()
+            while not p.exists(): p = p.parent   # `out`, or the nearest folder above it that exists: where it would be made
+            if not p.is_dir(): raise NotADirectoryError(errno.ENOTDIR, 'Not a directory', str(p))
+            if not os.access(p, os.W_OK | os.X_OK): raise PermissionError(errno.EACCES, 'Permission denied', str(p))
+    except OSError as e:
+        where = f' ({e.filename})' if e.filename and e.filename != str(out) else ''   # the part of the path at fault, if not `out`
+        sys.exit(f'mlp_train: cannot write to the output folder {out}: {e.strerror or e}{where}')
 
 @call_parse
 @train_options
@@ -81,11 +89,12 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     "Train the hand-written MNIST classifier; report validation and test accuracy; save its weights and curves"
     try: dev,dtype = check_options(**(cfg := train_config(**opts)))
     except ValueError as e: sys.exit(f'mlp_train: {e}')
+    _check_out(out := Path(out), make=False)   # before the data, which a first run downloads: a mistyped --out fails at once
     try: *data,x_test,y_test = to_device(load_mnist(path, test=True), dev, dtype)  # on the device before the clock starts
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
     try: n_first = check_data(data, cfg['crop'], cfg['pca'], cfg['shift'], cfg['bs'], cfg['bn'])   # what the first linear layer sees
     except ValueError as e: sys.exit(f'mlp_train: {e}')
-    _check_out(out := Path(out))   # only now, so that bad options or data leave no empty folder behind
+    _check_out(out)   # made only now, so that bad options or data leave no empty folder behind
     side = math.isqrt(data[0].shape[1]) - 2*cfg['crop']   # of the pixels kept
     extras = [s for s,on in [(f'the central {side}x{side} pixels', cfg['crop']), (f"projected onto {'their' if cfg['crop'] else 'the'} first {cfg['pca']} principal components", cfg['pca']), ('inputs normalised', cfg['norm']), ('batch norm', cfg['bn']), (f"dropout {cfg['dropout']:g}", cfg['dropout']),
                              (f"label smoothing {cfg['smoothing']:g}", cfg['smoothing']), (f"shifts of up to {cfg['shift']} px", cfg['shift'])] if on]
