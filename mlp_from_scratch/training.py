@@ -8,7 +8,7 @@ __all__ = ['PRESETS', 'MEASURED', 'train_config', 'train_options', 'mlp_train']
 # %% ../nbs/21_training.ipynb #401d599c
 import errno, inspect, math, os, sys, tempfile, time
 from pathlib import Path
-from fastcore.script import call_parse, bool_arg, Param
+from fastcore.script import call_parse, bool_arg, store_true, Param
 from fastcore.docments import docments
 from .data import load_mnist
 from .optim import OPTIMIZERS
@@ -79,17 +79,22 @@ def _check_out(out:Path, make:bool=True):
         where = f' ({e.filename})' if e.filename and e.filename != str(out) else ''   # the part of the path at fault, if not `out`
         sys.exit(f'mlp_train: cannot write to the output folder {out}: {e.strerror or e}{where}')
 
+_OUTPUTS = ('model.safetensors', 'curves.png')   # what a run saves in its output folder
+
 @call_parse
 @train_options
 def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curves.png`
               path:str=None,         # A `mnist.pkl.gz`; default: the cached copy, fetched on first use
               progress:Param('Show progress bars (`--progress` alone: true)', bool_arg, nargs='?', const=True)=True,
+              force:store_true=False, # Save into `--out` even if it holds an earlier run's model or curves, replacing them
               **opts
              ):
     "Train the hand-written MNIST classifier; report validation and test accuracy; save its weights and curves"
     try: dev,dtype = check_options(**(cfg := train_config(**opts)))
     except ValueError as e: sys.exit(f'mlp_train: {e}')
     _check_out(out := Path(out), make=False)   # before the data, which a first run downloads: a mistyped --out fails at once
+    if not force and (old := [f for f in _OUTPUTS if (out/f).exists()]):   # an earlier run's results are replaced only when asked
+        sys.exit(f"mlp_train: {out} holds {' and '.join(old)} from an earlier run: choose another --out, or pass --force to replace {'them' if len(old) > 1 else 'it'}")
     try: *data,x_test,y_test = to_device(load_mnist(path, test=True), dev, dtype)  # on the device before the clock starts
     except (OSError, ValueError) as e: sys.exit(f'mlp_train: {e}')
     try: n_first = check_data(data, cfg['crop'], cfg['pca'], cfg['shift'], cfg['bs'], cfg['bn'])   # what the first linear layer sees
@@ -110,9 +115,10 @@ def mlp_train(out:str='out',         # Folder for `model.safetensors` and `curve
     if hist['valid_acc'][-1] < (guess := data[3].bincount().max().item() / len(data[3])) + 0.01:
         print(f"Warning: that is no better than always answering the commonest digit ({guess:.2%}): the network learned nothing. "
               f"A learning rate too high can do this without the loss becoming infinite: try a lower --lr than {cfg['lr']:g}.")
-    save_model(model, out/'model.safetensors', **cfg | dict(device=dev), secs=round(secs, 2), valid_acc=hist['valid_acc'][-1], test_acc=test_acc)
+    model_f,curves_f = (out/f for f in _OUTPUTS)
+    save_model(model, model_f, **cfg | dict(device=dev), secs=round(secs, 2), valid_acc=hist['valid_acc'][-1], test_acc=test_acc)
     fig = plot_history(hist)
-    with atomic_write(out/'curves.png') as tmp: fig.savefig(tmp, dpi=100, format='png')   # as save_model writes the weights
+    with atomic_write(curves_f) as tmp: fig.savefig(tmp, dpi=100, format='png')   # as save_model writes the weights
     import matplotlib.pyplot as plt
     plt.close(fig)
-    print(f"Saved {out/'model.safetensors'} and {out/'curves.png'}")
+    print(f"Saved {model_f} and {curves_f}")
