@@ -66,11 +66,18 @@ def load_model(fname,     # A file written by `save_model`
                device=None # Where to put the parameters; default the CPU
               )->Sequential:
     "Rebuild the classifier saved in `fname`, in evaluation mode"
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
-    ts = load_file(str(fname), device=str(device or 'cpu'))
-    ws = [ts[f'w{i}'] for i in range(1, sum(k[0] == 'w' for k in ts) + 1)]
-    model = get_model(ws[0].shape[0], ws[0].shape[1], ws[-1].shape[1], len(ws)-1, device=device, dtype=ws[0].dtype,
-                      bn='gamma1' in ts, norm=(0., 1.) if 'mean1' in ts else None,
-                      pca=(ts['centre1'], ts['basis1']) if 'basis1' in ts else None, pixels=ts.get('pixels1'))
-    for k,t in (model.named_parameters() | model.named_buffers()).items(): t.copy_(ts[k])
+    bad = f'load_model: {fname} is not a model that save_model (or mlp_train) wrote'
+    try: ts = load_file(str(fname), device=str(device or 'cpu'))
+    except SafetensorError as e: raise ValueError(f'{bad}: it is not a safetensors file ({e})') from None
+    if 'w1' not in ts: raise ValueError(f"{bad}: it has no weights w1 (its tensors: {', '.join(sorted(ts)[:5]) + ', ...'*(len(ts) > 5) or 'none'})")
+    try:
+        ws = [ts[f'w{i}'] for i in range(1, sum(k[0] == 'w' for k in ts) + 1)]
+        model = get_model(ws[0].shape[0], ws[0].shape[1], ws[-1].shape[1], len(ws)-1, device=device, dtype=ws[0].dtype,
+                          bn='gamma1' in ts, norm=(0., 1.) if 'mean1' in ts else None,
+                          pca=(ts['centre1'], ts['basis1']) if 'basis1' in ts else None, pixels=ts.get('pixels1'))
+        for k,t in (model.named_parameters() | model.named_buffers()).items(): t.copy_(ts[k])
+    except KeyError as e: raise ValueError(f'{bad}: it has no tensor {e}') from None
+    except RuntimeError as e: raise ValueError(f'{bad}: its tensors do not fit one network ({e})') from None
     return model.eval()
