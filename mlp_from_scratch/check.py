@@ -16,7 +16,7 @@ from .data import load_mnist
 from .forward import init_params, model, mse
 from .backward import forward_and_backward
 from . import refactor, autograd
-from .compare import cmp, rel_error
+from .compare import cmp
 from .losses import CrossEntropy
 from .init import get_model
 from .options import get_device

@@ -6,7 +6,6 @@
 __all__ = ['plot_history', 'Health', 'plot_health']
 
 # %% ../nbs/15_health.ipynb #8c994008
-import torch
 from .refactor import Relu
 from .learner import hand_step
 

@@ -7,7 +7,6 @@ __all__ = ['init_layer', 'get_model', 'save_model', 'load_model']
 
 # %% ../nbs/08_init.ipynb #af3fa266
 import math
-from pathlib import Path
 import torch
 from torch import Tensor
 from .refactor import Sequential, InputLin, Lin, Relu

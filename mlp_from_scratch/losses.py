@@ -6,7 +6,6 @@
 __all__ = ['logsumexp', 'log_softmax', 'nll', 'nll_grad', 'log_softmax_grad', 'CrossEntropy']
 
 # %% ../nbs/07_losses.ipynb #85455920
-import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .refactor import Module

@@ -15,7 +15,7 @@ from .optim import OPTIMIZERS
 from .learner import train, accuracy, to_device
 from .options import check_options, check_data
 from .health import plot_history
-from .init import save_model, load_model
+from .init import save_model
 from .fetch import atomic_write
 
 # %% ../nbs/21_training.ipynb #2353305c
