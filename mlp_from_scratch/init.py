@@ -14,6 +14,7 @@ from .layers import BatchNorm, Dropout
 from .augment import Normalize, Crop
 from .pca import Project
 from .fetch import atomic_write
+from .options import get_device
 
 # %% ../nbs/08_init.ipynb #bc823cb0
 def init_layer(n_in:int,  # Inputs of the layer
@@ -62,13 +63,14 @@ def save_model(model:Sequential, # A classifier from `get_model`
                   metadata={k:str(v) for k,v in meta.items()})
 
 def load_model(fname,     # A file written by `save_model`
-               device=None # Where to put the parameters; default the CPU
+               device=None # Where to put the parameters: 'cpu' (the default), 'cuda' or 'auto'
               )->Sequential:
     "Rebuild the classifier saved in `fname`, in evaluation mode"
     from safetensors import SafetensorError
     from safetensors.torch import load_file
+    device = get_device(device or 'cpu')   # a device that is not there fails here, clearly
     bad = f'load_model: {fname} is not a model that save_model (or mlp_train) wrote'
-    try: ts = load_file(str(fname), device=str(device or 'cpu'))
+    try: ts = load_file(str(fname), device=str(device))
     except SafetensorError as e: raise ValueError(f'{bad}: it is not a safetensors file ({e})') from None
     if 'w1' not in ts: raise ValueError(f"{bad}: it has no weights w1 (its tensors: {', '.join(sorted(ts)[:5]) + ', ...'*(len(ts) > 5) or 'none'})")
     try:
