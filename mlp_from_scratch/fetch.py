@@ -200,7 +200,11 @@ def _load_cached(folder:Path|None=None,  # Cache folder; default `cache_dir()`
         try: return _read_decoded(dec, sha, test)
         except ValueError as e: _say(f'The decoded MNIST cache {dec} is no good: {e}. Rebuilding it from {src.name}.')
     if not src.exists():
-        with _lock(src):
+        try: lock = _lock(src)   # makes the folder, and a file in it
+        except OSError as e:
+            raise OSError(f"cannot fetch MNIST into {folder}: {'it is a file' if folder.is_file() else e.strerror or e}. "
+                          'Set MLP_FROM_SCRATCH_DATA to a folder you may write to, or give the path of your own copy of mnist.pkl.gz') from None
+        with lock:
             if not src.exists(): fetch(src)
     try: splits = read_mnist(src, sha)
     except ValueError as e:
