@@ -144,7 +144,8 @@ def write_exercises(dest='exercises',  # Folder to write the notebooks to; creat
                               'choose another folder, or pass --force to replace the notebooks in it with fresh copies')
     lessons = _lesson_nbs(src)
     if not lessons: raise FileNotFoundError(f'no lesson notebook with exercises in {src or lesson_dir()}')
-    dest.mkdir(parents=True, exist_ok=True)
+    try: dest.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise OSError(f'cannot make the folder {dest}: {e.strerror or e}') from None   # a file above it, say
     written,nbs = {},[]
     for p,(lesson,ns) in lessons.items():
         nbs.append(nb := exercise_nb(lesson, bodies, answers))
