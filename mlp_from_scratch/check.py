@@ -130,7 +130,7 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
               double:store_true=False, # Run in float64
               repeats:int=3,       # Timed runs per implementation; the fastest time is shown
               n:int=None,          # Use only the first n training images (default: all 50,000)
-              device:str='auto'    # auto (CUDA when available), cpu or cuda
+              device:str='auto'    # auto (CUDA when available), cpu, cuda or cuda:N
              ):
     "Check the hand-written gradients of every network the library builds against autograd, on the full MNIST training set"
     for k,v,least in (('nh', nh, 1), ('repeats', repeats, 1), ('n', 2 if n is None else n, 2)):   # batch norm needs two images

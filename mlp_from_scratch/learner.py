@@ -160,7 +160,7 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           pca:int=0,         # Give the network each image's coordinates along this many principal components of the training images (after any crop), not its pixels; 0: off
           norm:bool=False,   # Normalise the inputs by the training set's mean and standard deviation (in a first layer)
           seed:int=42,       # Seed of the initial weights, the dropout masks, the batches and the shifts
-          device:str='auto', # auto (CUDA when available), cpu or cuda
+          device:str='auto', # auto (CUDA when available), cpu, cuda or cuda:N
           dtype:str='float32', # float32 or float64
           reference:bool=False, # Train the twin instead: `nn.Module` layers, autograd and `torch.optim`
           progress:bool=True    # Show progress bars and a table of results

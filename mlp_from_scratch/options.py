@@ -13,14 +13,19 @@ from .augment import central_pixels
 
 # %% ../nbs/91_options.ipynb #16267a52
 def get_device(device='auto')->torch.device:
-    "`'auto'`: CUDA when PyTorch sees a GPU, else the CPU; otherwise the device named, which must exist"
+    "`'auto'`: CUDA when PyTorch sees a GPU, else the CPU; otherwise `'cpu'`, `'cuda'` or `'cuda:N'`, which must exist"
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: dev = torch.device(device)
-    except (RuntimeError, TypeError): raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', got {device!r}") from None
+    except (RuntimeError, TypeError): raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+    if dev.type not in ('cpu', 'cuda'):
+        raise ValueError(f"device {device!r}: this library runs on the CPU or a CUDA GPU; use device 'cpu', 'cuda', 'cuda:N' or 'auto'")
     if dev.type == 'cuda' and not torch.cuda.is_available():
         build = 'a CPU-only build' if torch.version.cuda is None else f'built for CUDA {torch.version.cuda}'
         raise ValueError(f"device {device!r}: PyTorch sees no CUDA GPU here (torch {torch.__version__}, {build}); "
                          "use device 'cpu' or 'auto'")
+    if dev.type == 'cuda' and (dev.index or 0) >= (n := torch.cuda.device_count()):
+        raise ValueError(f"device {device!r}: PyTorch sees {n} CUDA GPU{'s'*(n != 1)} here, "
+                         f"{'cuda:0' if n == 1 else f'cuda:0 to cuda:{n-1}'}; CUDA_VISIBLE_DEVICES may hide the others")
     return dev
 
 # %% ../nbs/91_options.ipynb #f99013e8

@@ -43,7 +43,7 @@ def train_config(preset:str='default', # A name in `PRESETS`
     return cfg
 
 # %% ../nbs/21_training.ipynb #7f2b040b
-_CHOICES = dict(opt=list(OPTIMIZERS), device=['auto', 'cpu', 'cuda'], dtype=['float32', 'float64'])
+_CHOICES = dict(opt=list(OPTIMIZERS), dtype=['float32', 'float64'])   # the device is checked by get_device, which also takes cuda:N
 
 def train_options(f):
     "Give command `f` a `--preset` and every option of `train`, defaulting to `None`: the preset's value"
