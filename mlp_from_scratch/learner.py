@@ -97,6 +97,7 @@ def fit(model, opt,         # Model (`model(x)` gives logits) and its optimiser
         progress:bool=True  # Show progress bars and a table of results
        )->dict:
     "Train `model` with `opt` for `epochs` epochs; return the history of per-step `lr` and `loss` and per-epoch results"
+    if not (isinstance(bs, int) and bs >= 1): raise ValueError(f'fit: bs must be a whole number of at least 1, got {bs!r}')
     p = next(iter(model.parameters()))
     x_train,y_train,x_valid,y_valid = to_device(data, p.device, p.dtype)
     lr = opt.lr if lr is None else lr
