@@ -42,6 +42,7 @@ def atomic_write(dest:Path,        # Final path of the file
                  ):
     "Yield a temporary path next to `dest`; move it to `dest` only on success (and matching `sha`)"
     dest = Path(dest)
+    if dest.is_dir(): raise IsADirectoryError(f'cannot write {dest}: it is a folder; give the path of a file, inside it or elsewhere')
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd,tmp = tempfile.mkstemp(dir=dest.parent, prefix=f'.{dest.name}.', suffix='.part')
     os.close(fd)

@@ -7,6 +7,7 @@ __all__ = ['init_layer', 'get_model', 'save_model', 'load_model']
 
 # %% ../nbs/08_init.ipynb #af3fa266
 import math
+from pathlib import Path
 import torch
 from torch import Tensor
 from .refactor import Sequential, InputLin, Lin, Relu
@@ -69,6 +70,7 @@ def load_model(fname,     # A file written by `save_model`
     from safetensors import SafetensorError
     from safetensors.torch import load_file
     device = get_device(device or 'cpu')   # a device that is not there fails here, clearly
+    if Path(fname).is_dir(): raise IsADirectoryError(f"load_model: {fname} is a folder: give the model's file, such as {Path(fname)/'model.safetensors'}, where mlp_train saves it")
     bad = f'load_model: {fname} is not a model that save_model (or mlp_train) wrote'
     try: ts = load_file(str(fname), device=str(device))
     except SafetensorError as e: raise ValueError(f'{bad}: it is not a safetensors file ({e})') from None
