@@ -16,6 +16,8 @@ class Optimizer():
                  lr:float,          # Learning rate (a schedule may change `opt.lr` between steps)
                  wd:float=0.        # L2 weight decay: `wd * p` is added to each `.g`
                 ):
+        for k,v in dict(lr=lr, wd=wd).items():   # a negative rate climbs the loss (torch.optim refuses it too); a nan or infinite one ruins every weight
+            if not 0 <= v < math.inf: raise ValueError(f'{k} must be zero or positive and finite, got {v}')
         self.params,self.lr,self.wd,self.t = list(params),lr,wd,0
 
     def step(self):
