@@ -10,7 +10,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .refactor import Module
+from .refactor import Module, _data_error
 from .autograd import twin
 
 # %% ../nbs/12_augment.ipynb #1dfb2cc6
@@ -97,8 +97,6 @@ class Crop(DataLayer):
     def __init__(self, pixels:Tensor, device=None): self.pixels = pixels.to(device, torch.int64)
     def forward(self, inp):
         if inp.dim() != 2 or inp.shape[1] <= self.pixels.max():   # whoever calls the model gives it the data: say what it takes
-            fix = ('flatten each image, x.flatten(1)' if inp.dim() > 2 else 'one image is a batch of one, x[None]' if inp.dim() == 1
-                   else 'give it whole images, it crops them itself')
-            raise ValueError(f'Crop: the model takes flat images, (n, pixels) as load_mnist gives them, with at least {int(self.pixels.max())+1} pixels; '
-                             f'got shape {tuple(inp.shape)}: {fix}')
+            raise _data_error('Crop', inp, f'flat images, (n, pixels) as load_mnist gives them, with at least {int(self.pixels.max())+1} pixels',
+                              'give it whole images, it crops them itself')
         return inp.index_select(1, self.pixels)

@@ -8,6 +8,7 @@ __all__ = ['principal_components', 'project', 'Project']
 # %% ../nbs/16_pca.ipynb #ccbe879e
 import torch
 from torch import Tensor
+from .refactor import _data_error
 from .augment import DataLayer
 
 # %% ../nbs/16_pca.ipynb #de133cfe
@@ -39,4 +40,7 @@ class Project(DataLayer):
     buffer_names = ('centre', 'basis')
     def __init__(self, centre:Tensor, basis:Tensor, device=None, dtype=None):
         self.centre,self.basis = centre.to(device, dtype),basis.to(device, dtype)
-    def forward(self, inp): return project(inp, self.centre, self.basis)
+    def forward(self, inp):
+        if inp.dim() != 2 or inp.shape[1] != len(self.basis):   # a model's first layer when there is no crop: say what it takes
+            raise _data_error('Project', inp, f'rows of {len(self.basis)} pixels, (n, {len(self.basis)})')
+        return project(inp, self.centre, self.basis)

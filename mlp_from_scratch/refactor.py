@@ -116,6 +116,14 @@ class Model(Sequential):
         super().backward()
 
 # %% ../nbs/03_refactor.ipynb #58d36c86
+def _data_error(layer:str, inp:Tensor, takes:str, fix:str=None)->ValueError:
+    "The error of a model's first layer given data it cannot take: what it takes, the shape it got, and what to do"
+    fix = "flatten each image, x.flatten(1)" if inp.dim() > 2 else "one image is a batch of one, x[None]" if inp.dim() == 1 else fix
+    return ValueError(f"{layer}: the model takes {takes}; got shape {tuple(inp.shape)}" + (f": {fix}" if fix else ""))
+
 class InputLin(Lin):
-    "A `Lin` whose input is data: its backward sets `w.g` and `b.g` but not `inp.g`"
+    "A `Lin` whose input is data: its backward sets `w.g` and `b.g` but not `inp.g`; given data it cannot take, it says so"
+    def forward(self, inp):
+        if inp.dim() != 2 or inp.shape[1] != len(self.w): raise _data_error("InputLin", inp, f"rows of {len(self.w)} inputs, (n, {len(self.w)})")
+        return super().forward(inp)
     def bwd(self, out, inp): lin_grad(inp, out, self.w, self.b, inp_g=False)
