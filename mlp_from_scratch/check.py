@@ -19,7 +19,7 @@ from . import refactor, autograd
 from .compare import cmp
 from .losses import CrossEntropy
 from .init import get_model
-from .options import get_device
+from .options import get_device, check_seed
 from .learner import prepare_data
 
 # %% ../nbs/20_check.ipynb #3a8b2989
@@ -138,6 +138,7 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
     if tol is not None and not 0 < tol < 1: sys.exit(f'mlp_check: --tol must be between 0 and 1, got {tol}')
     try:
         dev = get_device(device)
+        check_seed(seed)
         x, y = load_mnist(path)[:2]
     except (OSError, ValueError) as e: sys.exit(f'mlp_check: {e}')
     dtype = torch.float64 if double else torch.float32

@@ -167,7 +167,7 @@ def train(data:tuple,        # `(x_train, y_train, x_valid, y_valid)`
           progress:bool=True    # Show progress bars and a table of results
          ):
     "Train a seeded classifier on `data` with a one-cycle schedule; return `(model, history)`"
-    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype)
+    device,dtype = check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype, seed)
     sizes = [check_data(data, crop, pca, shift, bs, bn)] + [nh]*depth + [int(max(data[1].max(), data[3].max()))+1]
     n_in = data[0].shape[1]
     _check_memory(sizes, bs, len(data[2]), opt, device, dtype)
