@@ -35,7 +35,7 @@ def check_seed(seed)->int:
         raise ValueError(f'seed must be a whole number from -2**63 to 2**64-1, as torch.manual_seed takes, got {seed!r}')
     return seed
 
-def check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype, seed=0, **_)->tuple:
+def check_options(epochs, nh, depth, bs, lr, opt, wd, dropout, bn, smoothing, shift, crop, pca, norm, device, dtype, seed, **_)->tuple:
     "Raise a `ValueError` that names the first bad option of `train`; return the `torch.device` and dtype named"
     check_seed(seed)
     for k,v,least in (('epochs', epochs, 1), ('nh', nh, 1), ('depth', depth, 1), ('bs', bs, 1), ('shift', shift, 0), ('crop', crop, 0), ('pca', pca, 0)):
