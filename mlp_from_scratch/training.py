@@ -25,7 +25,7 @@ PRESETS = {
     'best': dict(nh=1024, depth=2, dropout=0.2, smoothing=0.1, shift=2, norm=True, wd=5e-4, bs=256, lr=0.3, epochs=20),
 }
 # What each preset reached in nbs/22_results.ipynb, measured on 2026-11-30 on a shared 2-core CPU: `--help` shows it
-MEASURED = {'speed': '98.14% validation in 1.9 s', 'default': '98.31% in 9.6 s', 'best': '99.16% in 176 s'}
+MEASURED = {'speed': '98.20% validation in 1.0 s', 'default': '98.18% in 5.4 s', 'best': '99.09% in 75 s'}
 _NOT_OPTIONS = ('data', 'reference', 'progress')  # arguments of `train` that are not options of the commands
 
 def train_config(preset:str='default', # A name in `PRESETS`
