@@ -2,19 +2,25 @@
 
     python bench/step.py                 # the defaults' step: 784-256-10, batches of 128, SGD with momentum 0.9
     python bench/step.py --n_in 100 --bs 256   # the shape of the speed preset's step: 100 inputs, batches of 256
+    python bench/step.py --compiled      # and the inline step through torch.compile (about 25 s more)
 
 `bench/train.py` finds the hand-written training at 1.3 to 1.6 times its floor. This asks whether a leaner step, not
-fused kernels, could close the gap. Four ways to make the same SGD step of the `n_in`-`nh`-10 classifier, on the same batches:
+fused kernels, could close the gap, and whether fused kernels would. Ways to make the same SGD step of the
+`n_in`-`nh`-10 classifier, on the same batches:
 - floor: the batch's gather and the five matrix products, as `bench/train.py` counts them;
+- floor + update: the floor and one fused pass of SGD with momentum over every parameter (`torch._fused_sgd_`), the
+  memory traffic that any training with momentum adds to the floor; a second reference, for each ratio;
 - library: `hand_step` with `get_model`'s layers, the `CrossEntropy` loss and the `SGD` optimiser, as `mlp_train` trains;
 - inline: the same arithmetic written out in one function, with no layers: `addmm` adds the biases, the ReLU and the
   loss's gradient work in place, the gradients go to buffers reused every step, and one `_foreach` call updates all
   the momenta and one all the parameters. Every gradient is still there for a check to read, as `.g` is;
 - inline, momentum folded: the weight gradients go straight into the momenta, `addmm(avg, a.t(), g, beta=mom,
-  alpha=1-mom)`, so no gradient is ever stored, which is what the library's `.g` contract rules out.
+  alpha=1-mom)`, so no gradient is ever stored, which is what the library's `.g` contract rules out;
+- inline, compiled (with `--compiled`): the inline step through `torch.compile`, whose inductor fuses the elementwise
+  work into generated C++ loops: what fused kernels from torch's own compiler buy.
 Before timing, five steps of each inline step are checked against five of the library's: the same parameters, to
-float32 rounding. Runs alternate so that all meet the same machine load; each reports its time per step and its ratio
-to the floor's, the fastest round and the median of the rounds' ratios.
+float32 rounding. Runs alternate so that all meet the same machine load; each reports its time per step and its ratios
+to the floor's and to the floor + update's, the fastest round and the median of the rounds' ratios.
 """
 import statistics, sys, time
 import torch
@@ -40,27 +46,43 @@ def library(model, opt):
         for idx in idxs: hand_step(model, opt, x.index_select(0, idx), y.index_select(0, idx), lr)
     return run
 
-def inline(mom=0.9, fold=False):
+def inline(mom=0.9, fold=False, compiled=False):
     "A step written out: `ps` are `w1, b1, w2, b2`; momenta and gradient buffers are made on the first call"
     state = {}
-    def run(x, y, ps, idxs, lr):
+    def one(xb, yb, ps, avgs, gs, lr):
         w1,b1,w2,b2 = ps
+        h = torch.addmm(b1, xb, w1).clamp_min_(0.)
+        g = torch.addmm(b2, h, w2).log_softmax(1).exp_()                                   # softmax
+        g.scatter_add_(1, yb[:, None], g.new_full((len(yb), 1), -1.)).mul_(1/len(yb))   # its gradient: (softmax - onehot)/n
+        hg = (g @ w2.t()).mul_(h.sign())
+        if fold:
+            for avg,a,d in ((avgs[0], xb, hg), (avgs[2], h, g)): torch.addmm(avg, a.t(), d, beta=mom, alpha=1-mom, out=avg)
+            avgs[1].lerp_(hg.sum(0), 1-mom); avgs[3].lerp_(g.sum(0), 1-mom)
+        else:
+            torch.mm(xb.t(), hg, out=gs[0]); torch.sum(hg, 0, out=gs[1])
+            torch.mm(h.t(), g, out=gs[2]); torch.sum(g, 0, out=gs[3])
+            torch._foreach_lerp_(avgs, gs, 1-mom)
+        torch._foreach_add_(ps, avgs, alpha=-lr/(1-mom))
+    if compiled: one = torch.compile(one, dynamic=False)   # inductor: the elementwise work fused into C++ loops
+    def run(x, y, ps, idxs, lr):
         if not state: state.update(avgs=[torch.zeros_like(p) for p in ps], gs=[torch.zeros_like(p) for p in ps])
-        avgs,gs = state['avgs'],state['gs']
+        for idx in idxs: one(x.index_select(0, idx), y.index_select(0, idx), ps, state['avgs'], state['gs'], lr)
+    return run
+
+def floor_update(mom=0.9):
+    """The floor plus the update no training can skip: one fused pass of SGD over every parameter and its momentum (at a
+    learning rate of 0, so the parameters stay the floor's; the biases' gradients are stand-ins of the right shapes)"""
+    state = {}
+    def run(x, y, ps, idxs, lr):
+        w1,_,w2,_ = ps
+        if not state: state.update(avgs=[torch.zeros_like(p) for p in ps])
         for idx in idxs:
-            xb,yb = x.index_select(0, idx),y.index_select(0, idx)
-            h = torch.addmm(b1, xb, w1).clamp_min_(0.)
-            g = torch.addmm(b2, h, w2).log_softmax(1).exp_()                                   # softmax
-            g.scatter_add_(1, yb[:, None], g.new_full((len(yb), 1), -1.)).mul_(1/len(yb))   # its gradient: (softmax - onehot)/n
-            hg = (g @ w2.t()).mul_(h.sign())
-            if fold:
-                for avg,a,d in ((avgs[0], xb, hg), (avgs[2], h, g)): torch.addmm(avg, a.t(), d, beta=mom, alpha=1-mom, out=avg)
-                avgs[1].lerp_(hg.sum(0), 1-mom); avgs[3].lerp_(g.sum(0), 1-mom)
-            else:
-                torch.mm(xb.t(), hg, out=gs[0]); torch.sum(hg, 0, out=gs[1])
-                torch.mm(h.t(), g, out=gs[2]); torch.sum(g, 0, out=gs[3])
-                torch._foreach_lerp_(avgs, gs, 1-mom)
-            torch._foreach_add_(ps, avgs, alpha=-lr/(1-mom))
+            xb = x.index_select(0, idx)
+            h = xb @ w1
+            g = h @ w2
+            hg = g @ w2.t()
+            torch._fused_sgd_(ps, [xb.t() @ hg, hg[0], h.t() @ g, g[0]], state['avgs'], weight_decay=0., momentum=mom, lr=0.,
+                              dampening=mom, nesterov=False, maximize=False, is_first_step=False)
     return run
 
 @call_parse
@@ -69,7 +91,8 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
          nh:int=256,     # Hidden units
          steps:int=200,  # Steps in each timed run
          rounds:int=15,  # Timed runs of each
-         lr:float=0.01): # Learning rate (constant)
+         lr:float=0.01,  # Learning rate (constant)
+         compiled:bool=False): # Time the inline step `torch.compile`d too (compiling takes about 25 s on 2 cores)
     "Time one SGD step of the library, written inline, and with its momentum folded, against the floor"
     x,y = load_mnist()[:2]
     for k,v,lo,hi in (('n_in', n_in, 1, x.shape[1]), ('bs', bs, 1, len(x)), ('nh', nh, 1, None), ('steps', steps, 5, None), ('rounds', rounds, 1, None)):
@@ -81,13 +104,19 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
         model = get_model(n_in, nh, 10, generator=torch.Generator().manual_seed(0))
         return model,model.parameters()
     model,ps = fresh()
-    runs = {'floor': (floor, [p.clone() for p in ps]), 'library': (library(model, SGD(ps, lr=lr)), ps),
+    runs = {'floor': (floor, [p.clone() for p in ps]), 'floor + update': (floor_update(), [p.clone() for p in ps]),
+            'library': (library(model, SGD(ps, lr=lr)), ps),
             'inline': (inline(), [p.clone() for p in ps]), 'inline, folded': (inline(fold=True), [p.clone() for p in ps])}
+    if compiled: runs['inline, compiled'] = (inline(compiled=True), [p.clone() for p in ps])
     ref = fresh()
     library(ref[0], SGD(ref[1], lr=lr))(x, y, ref[1], idxs[:5], lr)
-    for fold in (False, True):
+    for kw in [dict(fold=False), dict(fold=True)] + [dict(compiled=True)]*compiled:
         ps_ = [p.clone() for p in fresh()[1]]   # a fresh copy and a fresh step, so the timed ones start from the same state
-        inline(fold=fold)(x, y, ps_, idxs[:5], lr)
+        try: inline(**kw)(x, y, ps_, idxs[:5], lr)
+        except Exception as e:   # torch.compile needs a C++ compiler, and may fail on a platform it does not support
+            if not kw.get('compiled'): raise
+            print(f"torch.compile failed here, so the compiled step is left out: {type(e).__name__}: {str(e).splitlines()[0]}")
+            del runs['inline, compiled']; continue
         for p,r in zip(ps_, ref[1]): test_close(p, r, eps=1e-5)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n_in}-{nh}-10, batches of {bs}, {len(idxs)} steps a run; "
           f"the inline steps give the library's parameters after {len(idxs[:5])} steps")
@@ -98,6 +127,5 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
             t0 = time.perf_counter()
             f(x, y, p, idxs, lr)
             res[name].append((time.perf_counter()-t0) / len(idxs))
-    for name,v in res.items():
-        ratios = [a/b for a,b in zip(v, res['floor'])]
-        print(f"{name:<20} {min(v)*1e3:6.3f} ms a step   / floor: fastest {min(v)/min(res['floor']):.2f}, median {statistics.median(ratios):.2f}")
+    def ratio(v, ref): return f"fastest {min(v)/min(res[ref]):.2f}, median {statistics.median([a/b for a,b in zip(v, res[ref])]):.2f}"
+    for name,v in res.items(): print(f"{name:<20} {min(v)*1e3:6.3f} ms a step   / floor: {ratio(v, 'floor')}   / floor + update: {ratio(v, 'floor + update')}")
