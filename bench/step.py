@@ -2,7 +2,7 @@
 
     python bench/step.py                 # the defaults' step: 784-256-10, batches of 128, SGD with momentum 0.9
     python bench/step.py --n_in 100 --bs 256   # the shape of the speed preset's step: 100 inputs, batches of 256
-    python bench/step.py --compiled      # and the inline step through torch.compile (about 25 s more)
+    python bench/step.py --compiled      # and the inline step through torch.compile (about 15 s more)
 
 `bench/train.py` finds the hand-written training at 1.3 to 1.6 times its floor. This asks whether a leaner step, not
 fused kernels, could close the gap, and whether fused kernels would. Ways to make the same SGD step of the
@@ -92,7 +92,7 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
          steps:int=200,  # Steps in each timed run
          rounds:int=15,  # Timed runs of each
          lr:float=0.01,  # Learning rate (constant)
-         compiled:bool=False): # Time the inline step `torch.compile`d too (compiling takes about 25 s on 2 cores)
+         compiled:bool=False): # Time the inline step `torch.compile`d too (compiling takes about 15 s on 2 cores, less once inductor has cached it)
     "Time one SGD step of the library, written inline, and with its momentum folded, against the floor"
     x,y = load_mnist()[:2]
     for k,v,lo,hi in (('n_in', n_in, 1, x.shape[1]), ('bs', bs, 1, len(x)), ('nh', nh, 1, None), ('steps', steps, 5, None), ('rounds', rounds, 1, None)):
