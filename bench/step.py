@@ -3,6 +3,7 @@
     python bench/step.py                 # the defaults' step: 784-256-10, batches of 128, SGD with momentum 0.9
     python bench/step.py --n_in 100 --bs 256   # the shape of the speed preset's step: 100 inputs, batches of 256
     python bench/step.py --compiled      # and the inline step through torch.compile (about 15 s more)
+    python bench/step.py --cpp           # and the step fused by hand in C++ (a C++ compiler and ninja; about 40 s to build, once)
 
 `bench/train.py` finds the hand-written training at 1.3 to 1.7 times its floor. This asks whether a leaner step, not
 fused kernels, could close the gap, and whether fused kernels would. Ways to make the same SGD step of the
@@ -17,13 +18,17 @@ fused kernels, could close the gap, and whether fused kernels would. Ways to mak
 - inline, momentum folded: the weight gradients go straight into the momenta, `addmm(avg, a.t(), g, beta=mom,
   alpha=1-mom)`, so no gradient is ever stored, which is what the library's `.g` contract rules out;
 - inline, compiled (with `--compiled`): the inline step through `torch.compile`, whose inductor fuses the elementwise
-  work into generated C++ loops: what fused kernels from torch's own compiler buy.
-Before timing, five steps of each inline step are checked against five of the library's: the same parameters, to
+  work into generated C++ loops: what fused kernels from torch's own compiler buy;
+- fused in C++ (with `--cpp`): the folded step as one C++ function, built once by `torch.utils.cpp_extension`: ATen's
+  gather, matrix products and update, and plain loops for the rest, each one pass: the bias and the ReLU; the bias, the
+  softmax and the loss's gradient; the ReLU's mask with the bias's gradient summed into its momentum. No Python between
+  operations and no pass over memory that the step can spare: what a step fused by hand buys.
+Before timing, five steps of each of these ways are checked against five of the library's: the same parameters, to
 float32 rounding. Runs alternate so that all meet the same machine load; each reports its time per step and its ratios
 to the floor's and to the floor + update's, the fastest round and the median of the rounds' ratios.
 """
 import statistics, sys, time
-from functools import partial
+from functools import cache, partial
 import torch
 from fastcore.script import call_parse
 from fastcore.test import test_close
@@ -74,6 +79,62 @@ def inline(mom=0.9, fold=False, compiled=False):
         for idx in idxs: one(x.index_select(0, idx), y.index_select(0, idx), ps, state['avgs'], state['gs'], lr)
     return run
 
+CPP = r"""
+#include <torch/extension.h>
+using at::Tensor;
+// One SGD step of the folded inline step: ps are w1, b1, w2, b2 (float32, contiguous), avgs their momenta times 1-mom
+void step(const Tensor& x, const Tensor& y, const Tensor& idx, std::vector<Tensor> ps, std::vector<Tensor> avgs, double lr, double mom) {
+  const Tensor &w1 = ps[0], &b1 = ps[1], &w2 = ps[2], &b2 = ps[3];
+  for (const Tensor& t : {x, w1, b1, w2, b2, avgs[0], avgs[1], avgs[2], avgs[3]})
+    TORCH_CHECK(t.scalar_type() == at::kFloat && t.is_contiguous(), "step: float32 contiguous tensors only");
+  Tensor xb = x.index_select(0, idx), h = at::mm(xb, w1);
+  const int64_t n = h.size(0), nh = h.size(1), c = w2.size(1);
+  float *hp = h.data_ptr<float>(), *mb1 = avgs[1].data_ptr<float>(), *mb2 = avgs[3].data_ptr<float>();
+  const float *b1p = b1.data_ptr<float>(), *b2p = b2.data_ptr<float>();
+  const float m = mom, a = 1 - mom;
+  for (int64_t i = 0; i < n; i++)                                          // the bias and the ReLU, in one pass
+    for (int64_t j = 0; j < nh; j++) { float v = hp[i*nh+j] + b1p[j]; hp[i*nh+j] = v > 0 ? v : 0; }
+  Tensor g = at::mm(h, w2);
+  float* gp = g.data_ptr<float>();
+  const int64_t *yp = y.data_ptr<int64_t>(), *ip = idx.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; i++) {                                        // the bias, the softmax and its gradient: (softmax - onehot)/n
+    float* r = gp + i*c;
+    float mx = -INFINITY, s = 0;
+    for (int64_t j = 0; j < c; j++) { r[j] += b2p[j]; mx = std::max(mx, r[j]); }
+    for (int64_t j = 0; j < c; j++) { r[j] = std::exp(r[j] - mx); s += r[j]; }
+    for (int64_t j = 0; j < c; j++) r[j] /= s*n;
+    r[yp[ip[i]]] -= 1.f/n;
+  }
+  for (int64_t j = 0; j < c; j++) {                                        // b2's gradient, the columns' sums, into its momentum
+    float s = 0;
+    for (int64_t i = 0; i < n; i++) s += gp[i*c+j];
+    mb2[j] = m*mb2[j] + a*s;
+  }
+  Tensor hg = at::mm(g, w2.t());
+  float* hgp = hg.data_ptr<float>();
+  for (int64_t j = 0; j < nh; j++) mb1[j] *= m;
+  for (int64_t i = 0; i < n; i++)                                          // the ReLU's mask, and b1's gradient into its momentum
+    for (int64_t j = 0; j < nh; j++) { float v = hp[i*nh+j] > 0 ? hgp[i*nh+j] : 0; hgp[i*nh+j] = v; mb1[j] += a*v; }
+  at::addmm_out(avgs[0], avgs[0], xb.t(), hg, mom, 1 - mom);              // the weights' gradients straight into their momenta
+  at::addmm_out(avgs[2], avgs[2], h.t(), g, mom, 1 - mom);
+  at::_foreach_add_(ps, avgs, -lr/(1 - mom));
+}
+"""
+
+@cache
+def cpp_step():
+    "`CPP`'s step, built by `torch.utils.cpp_extension` (or found built, in its cache: torch's extensions folder)"
+    from torch.utils.cpp_extension import load_inline
+    return load_inline('mlp_from_scratch_step', cpp_sources=CPP, functions=['step'], extra_cflags=['-O3']).step
+
+def fused(mom=0.9):
+    "The folded step as one C++ function; momenta are made on the first call"
+    step,avgs = cpp_step(),[]
+    def run(x, y, ps, idxs, lr):
+        if not avgs: avgs.extend(torch.zeros_like(p) for p in ps)
+        for idx in idxs: step(x, y, idx, ps, avgs, lr, mom)
+    return run
+
 @call_parse
 def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: as many as the speed preset's principal components)
          bs:int=128,     # Batch size
@@ -81,8 +142,9 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
          steps:int=200,  # Steps in each timed run
          rounds:int=15,  # Timed runs of each
          lr:float=0.01,  # Learning rate (constant)
-         compiled:bool=False): # Time the inline step `torch.compile`d too (compiling takes about 15 s on 2 cores, less once inductor has cached it)
-    "Time one SGD step of the library, written inline, with its momentum folded (and compiled), against the floor and the floor + update"
+         compiled:bool=False, # Time the inline step `torch.compile`d too (compiling takes about 15 s on 2 cores, less once inductor has cached it)
+         cpp:bool=False): # Time the step fused by hand in C++ too (built once by torch.utils.cpp_extension, which needs a C++ compiler and ninja: about 40 s)
+    "Time one SGD step of the library, written inline, with its momentum folded (compiled, or fused in C++), against the floor and the floor + update"
     x,y = load_mnist()[:2]
     for k,v,lo,hi in (('n_in', n_in, 1, x.shape[1]), ('bs', bs, 1, len(x)), ('nh', nh, 1, None), ('steps', steps, 5, None), ('rounds', rounds, 1, None)):
         if v < lo or (hi and v > hi): sys.exit(f"step.py: --{k} must be at least {lo}{f' and at most {hi}' if hi else ''}, got {v}")
@@ -93,22 +155,24 @@ def main(n_in:int=784,   # Inputs: the `n_in` middle pixels of each image (100: 
         model = get_model(n_in, nh, 10, generator=torch.Generator().manual_seed(0))
         return model,model.parameters()
     model,ps = fresh()
-    runs = {'floor': (floor, [p.clone() for p in ps]), 'floor + update': (partial(floor, avgs=[torch.zeros_like(p) for p in ps]), [p.clone() for p in ps]),
-            'library': (library(model, SGD(ps, lr=lr)), ps),
-            'inline': (inline(), [p.clone() for p in ps]), 'inline, folded': (inline(fold=True), [p.clone() for p in ps])}
-    if compiled: runs['inline, compiled'] = (inline(compiled=True), [p.clone() for p in ps])
+    steps_ = {'inline': inline, 'inline, folded': partial(inline, fold=True)}   # ways to write the step, each checked against the library's
+    if compiled: steps_['inline, compiled'] = partial(inline, compiled=True)
+    if cpp: steps_['fused in C++'] = fused
     ref = fresh()
     library(ref[0], SGD(ref[1], lr=lr))(x, y, ref[1], idxs[:5], lr)
-    for kw in [dict(fold=False), dict(fold=True)] + [dict(compiled=True)]*compiled:
+    for name,make in list(steps_.items()):
         ps_ = [p.clone() for p in fresh()[1]]   # a fresh copy and a fresh step, so the timed ones start from the same state
-        try: inline(**kw)(x, y, ps_, idxs[:5], lr)
-        except Exception as e:   # torch.compile needs a C++ compiler, and may fail on a platform it does not support
-            if not kw.get('compiled'): raise
-            print(f"torch.compile failed here, so the compiled step is left out: {type(e).__name__}: {str(e).splitlines()[0]}")
-            del runs['inline, compiled']; continue
+        try: make()(x, y, ps_, idxs[:5], lr)
+        except Exception as e:   # both need a C++ compiler, and may fail on a platform they do not support
+            if name in ('inline', 'inline, folded'): raise
+            print(f"{'torch.compile' if name == 'inline, compiled' else 'building the C++ step'} failed here, so the step '{name}' is left out: "
+                  f"{type(e).__name__}: {str(e).strip().splitlines()[0]}")
+            del steps_[name]; continue
         for p,r in zip(ps_, ref[1]): test_close(p, r, eps=1e-5)
+    runs = {'floor': (floor, [p.clone() for p in ps]), 'floor + update': (partial(floor, avgs=[torch.zeros_like(p) for p in ps]), [p.clone() for p in ps]),
+            'library': (library(model, SGD(ps, lr=lr)), ps), **{n: (make(), [p.clone() for p in ps]) for n,make in steps_.items()}}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n_in}-{nh}-10, batches of {bs}, {len(idxs)} steps a run; "
-          f"the inline steps give the library's parameters after {len(idxs[:5])} steps")
+          f"each way of writing the step gives the library's parameters after {len(idxs[:5])} steps")
     for f,p in runs.values(): f(x, y, p, idxs[:20], lr)   # warm up
     res = {n: [] for n in runs}
     for _ in range(rounds):
