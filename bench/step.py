@@ -85,8 +85,8 @@ using at::Tensor;
 // One SGD step of the folded inline step: ps are w1, b1, w2, b2 (float32, contiguous), avgs their momenta times 1-mom
 void step(const Tensor& x, const Tensor& y, const Tensor& idx, std::vector<Tensor> ps, std::vector<Tensor> avgs, double lr, double mom) {
   const Tensor &w1 = ps[0], &b1 = ps[1], &w2 = ps[2], &b2 = ps[3];
-  for (const Tensor& t : {x, w1, b1, w2, b2, avgs[0], avgs[1], avgs[2], avgs[3]})
-    TORCH_CHECK(t.scalar_type() == at::kFloat && t.is_contiguous(), "step: float32 contiguous tensors only");
+  for (const Tensor& t : {b1, b2, y, idx, avgs[1], avgs[3]})   // read through pointers below (data_ptr checks their dtypes)
+    TORCH_CHECK(t.is_contiguous(), "step: the biases, their momenta, y and idx must be contiguous");
   Tensor xb = x.index_select(0, idx), h = at::mm(xb, w1);
   const int64_t n = h.size(0), nh = h.size(1), c = w2.size(1);
   float *hp = h.data_ptr<float>(), *mb1 = avgs[1].data_ptr<float>(), *mb2 = avgs[3].data_ptr<float>();
