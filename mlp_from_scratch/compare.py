@@ -13,7 +13,8 @@ from torch import Tensor
 # %% ../nbs/05_compare.ipynb #48f13ee7
 def rel_error(a:Tensor, b:Tensor)->float:
     "`max|a-b| / max(1e-8, max(|a|+|b|))`: 0 for equal tensors, about 1 for unrelated ones"
-    if a.shape != b.shape: raise ValueError(f"rel_error: shapes {tuple(a.shape)} and {tuple(b.shape)} differ, and would broadcast")
+    if a.shape != b.shape:
+        raise ValueError(f"rel_error: shapes {tuple(a.shape)} and {tuple(b.shape)} differ, and would broadcast")
     return ((a-b).abs().max() / (a.abs()+b.abs()).max().clamp_min(1e-8)).item()
 
 # %% ../nbs/05_compare.ipynb #1586f7d4
@@ -32,7 +33,8 @@ class Comparison:
     def __str__(self):
         return (f"{self.name:<24} {str(self.shape):<12} | exact {str(self.exact):<5} | close {str(self.close):<5} "
                 f"| max|diff| {self.maxdiff:8.2e} | rel {self.rel:8.2e} | {'ok  ' if self.close else 'FAIL'}"
-                + (f" | {self.secs*1e3:5.0f} ms" if self.secs is not None else '') + (f" | {self.note}" if self.note else ''))
+                + (f" | {self.secs*1e3:5.0f} ms" if self.secs is not None else '')
+                + (f" | {self.note}" if self.note else ''))
 
 # %% ../nbs/05_compare.ipynb #69ff9ee4
 def cmp(name:str,     # Label for the report
@@ -44,7 +46,8 @@ def cmp(name:str,     # Label for the report
     shape = tuple(mine.shape)
     if mine.shape != ref.shape:
         return Comparison(name, shape, False, False, float('nan'), float('nan'), f'shape {shape} != {tuple(ref.shape)}')
-    note = '' if mine.dtype == ref.dtype else f'{str(mine.dtype)[6:]} against {str(ref.dtype)[6:]}'   # equal values, but not bit for bit
+    # equal values, but not bit for bit
+    note = '' if mine.dtype == ref.dtype else f'{str(mine.dtype)[6:]} against {str(ref.dtype)[6:]}'
     if not note and torch.equal(mine, ref): return Comparison(name, shape, True, True, 0., 0.)
     rel = rel_error(mine, ref)
     return Comparison(name, shape, False, rel <= tol, (mine-ref).abs().max().item(), rel, note)
