@@ -11,11 +11,11 @@ Usage: python tools/test_exercises.py"""
 import subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
-from mlp_from_scratch.exercises import EXERCISES
+from mlp_from_scratch.grading import EXERCISES
 from mlp_from_scratch.exercise_nbs import write_exercises, run_exercise_nb
 
-# One process runs every notebook, mostly on small tensors: as for nbdev_test (mlp_from_scratch/__init__.py), one thread,
-# since a second mostly spins, and on a loaded machine makes a run several times slower.
+# One process runs every notebook, mostly on small tensors: one thread, as nbdev_test should be run
+# (OMP_NUM_THREADS=1), since a second mostly spins, and on a loaded machine makes a run several times slower.
 torch.set_num_threads(1)
 
 passed, failed = 0, []
@@ -27,7 +27,8 @@ def expect(ok:bool, what:str, out:str=''):
     else: failed.append(f'{what}\n    ' + out.rstrip().replace('\n', '\n    '))
 
 def run(label:str, expected:dict, only=None, **kw):
-    "Write the copies with `kw`; run those holding an exercise in `only` (default all); `expected`: {name: test of its check's output}"
+    """Write the copies with `kw`; run those holding an exercise in `only` (default all).
+    `expected`: {name: test of its check's output}"""
     with tempfile.TemporaryDirectory() as d:
         for p,names in write_exercises(Path(d)/'exercises', **kw).items():
             if only is not None and not set(names) & set(only): continue
@@ -37,7 +38,9 @@ def run(label:str, expected:dict, only=None, **kw):
                 expect(False, f'{label}: {p.name} raised {type(e).__name__}: {e}'); continue
             print(f'{label:<12} {p.name:<20} {time.time()-start:5.1f} s', flush=True)
             for n in names:
-                if n in expected: expect(expected[n](outs.get(n, '')), f'{label}: the check of {n} in {p.name}', outs.get(n, '<no output>'))
+                if n in expected:
+                    expect(expected[n](outs.get(n, '')), f'{label}: the check of {n} in {p.name}',
+                           outs.get(n, '<no output>'))
 
 def todo(out): return out.startswith('todo') and 'is not done yet. Hint:' in out and "uses the library's" in out
 def passes(out): return out.rstrip().endswith('passes: the rest of this notebook uses yours.') and 'FAIL' not in out
@@ -46,17 +49,18 @@ def names(m): return lambda out: (m.says or f'wrong in a known way: {m.desc}') i
 start = time.time()
 with tempfile.TemporaryDirectory() as d:   # the console script, as a learner runs it
     r = subprocess.run(['mlp_exercises', str(Path(d)/'ex')], capture_output=True, text=True)
-    expect(r.returncode == 0 and (Path(d)/'ex'/'README.md').exists() and r.stdout.startswith(f'Wrote {len(EXERCISES)} exercises'),
-           'mlp_exercises DEST', r.stdout + r.stderr)
+    expect(r.returncode == 0 and (Path(d)/'ex'/'README.md').exists()
+           and r.stdout.startswith(f'Wrote {len(EXERCISES)} exercises'), 'mlp_exercises DEST', r.stdout + r.stderr)
     r = subprocess.run(['mlp_exercises', str(Path(d)/'ex')], capture_output=True, text=True)
-    expect(r.returncode == 1 and 'pass --force' in r.stderr, 'mlp_exercises refuses a folder with work in it', r.stdout + r.stderr)
+    expect(r.returncode == 1 and 'pass --force' in r.stderr, 'mlp_exercises refuses a folder with work in it',
+           r.stdout + r.stderr)
 
 run('untouched', {n: todo for n in EXERCISES})
 run('answers', {n: passes for n in EXERCISES}, answers=True)
 for i in range(max(len(e.mistakes) for e in EXERCISES.values())):
     planted = {n: e.mistakes[i] for n,e in EXERCISES.items() if i < len(e.mistakes)}
-    run(f'mistakes {i+1}', {n: names(planted[n]) if n in planted else passes for n in EXERCISES}, only=planted, answers=True,
-        bodies={n: m.code for n,m in planted.items()})
+    run(f'mistakes {i+1}', {n: names(planted[n]) if n in planted else passes for n in EXERCISES}, only=planted,
+        answers=True, bodies={n: m.code for n,m in planted.items()})
 
 for f in failed: print('FAIL', f)
 print(f'exercise notebooks end to end in {time.time()-start:.0f} s')
