@@ -118,8 +118,9 @@ def main(only:Param('Run only the mutants with these ids', str, nargs='+')=None,
         return print(f'all {len(ms)} mutants apply to today\'s code')
     start, d = time.time(), scratch_copy()
     # The scratch copy's library comes first on the path; no bytecode, since a mutant the same size as the last one
-    # and written within the same second could otherwise be run from the last one's stale .pyc
-    env = dict(os.environ, PYTHONPATH=str(d), PYTHONDONTWRITEBYTECODE='1')
+    # and written within the same second could otherwise be run from the last one's stale .pyc;
+    # and one thread a notebook, as the README's test command has it: nbdev_test runs a notebook per core
+    env = dict(os.environ, PYTHONPATH=str(d), PYTHONDONTWRITEBYTECODE='1', OMP_NUM_THREADS='1')
     try:
         sh(['nbdev_export'], d).check_returncode()   # so that "the module changed" means the mutant changed it
         t0 = time.time()   # a test that fails with no bug planted would "kill" every mutant it runs on
