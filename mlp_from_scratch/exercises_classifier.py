@@ -130,7 +130,7 @@ def _batchnorm_case(impl):
         pairs |= {pre+k: (g_of(t), r) for k,t,r in zip(('inp', 'gamma', 'beta'), (inp, l.gamma, l.beta), ref)}
     return pairs, up.changed()
 
-_bn_params = ('self.beta.g,self.gamma.g = out.g.sum(0),torch.linalg.vecdot(out.g, self.xhat, dim=0)\n'
+_bn_params = ('self.beta.g,self.gamma.g = out.g.sum(0),(out.g*self.xhat).sum(0)\n'
               'k,n = self.gamma*self.rstd,len(inp)\n')
 _batchnorm_bwd = Exercise(BatchNorm.bwd,
     "`self.beta.g` sums `out.g` over the batch, `self.gamma.g` sums `out.g*self.xhat`; "
@@ -146,7 +146,7 @@ _batchnorm_bwd = Exercise(BatchNorm.bwd,
     Mistake('evaluation mode, whose statistics are constants, is treated as training',
             _bn_params + 'inp.g = k/n*(n*out.g - self.beta.g - self.xhat*self.gamma.g)'),
     Mistake('`self.gamma.g` is not summed over the batch',
-            _bn_params.replace('torch.linalg.vecdot(out.g, self.xhat, dim=0)', 'out.g*self.xhat') +
+            _bn_params.replace('(out.g*self.xhat).sum(0)', 'out.g*self.xhat') +
             'inp.g = out.g*k if not self.batch_stats else k/n*(n*out.g - self.beta.g - self.xhat*self.gamma.g.sum(0))',
             says='so sum over axis 0')])
 

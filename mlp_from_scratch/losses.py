@@ -61,7 +61,5 @@ class CrossEntropy(Module):
 
     def bwd(self, out, inp, targ):
         eps,c = self.smoothing,inp.shape[-1]
-        g = self.logp.exp()                                                   # softmax, in a new tensor
-        g.scatter_add_(1, targ[:,None], g.new_full((len(targ), 1), eps-1.))  # minus 1-ε at each row's target
-        if eps: g.sub_(eps/c)                                                 # minus ε/c everywhere: softmax - q
-        inp.g = g.mul_(out.g / len(targ))
+        onehot = F.one_hot(targ, c).to(self.logp.dtype)
+        inp.g = (self.logp.exp() - (1-eps)*onehot - eps/c) * (out.g/len(targ))   # (softmax - q)/n times dL/d(loss)

@@ -104,6 +104,8 @@ def main(only:Param('Run only the mutants with these ids', str, nargs='+')=None,
          check:store_true=False): # Only check that every mutant still applies to today's notebooks: no tests, a second (CI runs it)
     "Plant each mutant of tools/mutants.json in a scratch copy and report which notebook's tests catch it"
     ms = load()
+    if dup := sorted({m['id'] for m in ms if sum(n['id'] == m['id'] for n in ms) > 1}):
+        sys.exit(f"mutants.py: ids used twice in tools/mutants.json: {', '.join(dup)}")
     if only:
         if bad := set(only) - {m['id'] for m in ms}: sys.exit(f'mutants.py: no mutant {", ".join(sorted(bad))}')
         ms = [m for m in ms if m['id'] in only]
