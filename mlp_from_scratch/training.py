@@ -25,7 +25,7 @@ def config_options(f):
     "Give command `f` a `--preset` and every option of `TrainConfig`, defaulting to `None`: the preset's value"
     P = inspect.Parameter
     def param(o):
-        "Help with the config's default, if any; a flag for a bool (`--bn` alone means true), which `--bn false` turns off"
+        "Help with the default, if any; a bool is a flag (`--bn` alone means true), which `--bn false` turns off"
         help = o.metadata['help'] + ('' if o.default is None else f' (default: {o.default})')
         if o.type is bool: return Param(help, bool_arg, nargs='?', const=True)
         return Param(help, o.type, choices=o.metadata['choices'])
