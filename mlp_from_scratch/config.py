@@ -142,7 +142,7 @@ def preset(cls:TrainConfig, preset:str='default', # A name in `PRESETS`
     "The config of the preset named `preset`, with `opts` on top; a preset's learning rate goes with its optimiser"
     if preset not in PRESETS: raise ValueError(f"preset must be one of {', '.join(PRESETS)}, got {preset!r}")
     given,own = {k:v for k,v in opts.items() if v is not None},PRESETS[preset]
-    if given.get('opt', own.get('opt', 'sgd')) != own.get('opt', 'sgd'): own = {k:v for k,v in own.items() if k != 'lr'}
+    if 'opt' in given and given['opt'] != cls(**own).opt: own = {k:v for k,v in own.items() if k != 'lr'}
     return cls(**own | given)
 
 # %% ../nbs/91_config.ipynb #69662bd1

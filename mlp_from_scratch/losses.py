@@ -48,7 +48,7 @@ def log_softmax_grad(inp:Tensor, # Logits, `(n, c)`
 class CrossEntropy(Module):
     "Cross-entropy of logits `(n, c)` against int64 targets `(n,)`, with label smoothing and a hand-written backward"
     def __init__(self,
-                 smoothing:float=0. # ε: the target is `(1-ε)·onehot + ε/c`, as in `F.cross_entropy(label_smoothing=ε)`
+                 smoothing:float=0. # ε, `F.cross_entropy`'s `label_smoothing`: the target is `(1-ε)·onehot + ε/c`
                 ):
         if not 0 <= smoothing < 1: raise ValueError(f'CrossEntropy: smoothing must be in [0, 1), got {smoothing!r}')
         self.smoothing = smoothing
