@@ -6,7 +6,7 @@
 __all__ = ['PRESETS', 'get_device', 'check_seed', 'TrainConfig', 'check_data', 'check_memory', 'parse_args']
 
 # %% ../nbs/91_config.ipynb #68347ffd
-import difflib, inspect, math, numbers
+import argparse, difflib, inspect, math, numbers
 from dataclasses import dataclass, field, fields
 from fastcore.basics import patch
 from fastcore.script import anno_parser
@@ -75,8 +75,8 @@ class TrainConfig:
     nh:int = _option(256, 'Units in each hidden layer')
     depth:int = _option(1, 'Hidden layers')
     bs:int = _option(128, 'Batch size')
-    lr:float = _option(None, "Peak learning rate of the one-cycle schedule; "
-                             "default the optimiser's (0.2 for sgd, 3e-3 for adam)")
+    lr:float = _option(None, "Peak learning rate of the one-cycle schedule: by default the optimiser's own, "
+                             "0.2 for sgd, 3e-3 for adam")
     opt:str = _option('sgd', 'Optimiser: sgd (momentum 0.9) or adam', tuple(OPTIMIZERS))
     wd:float = _option(0., 'L2 weight decay')
     dropout:float = _option(0., 'Dropout probability after each hidden ReLU')
@@ -232,8 +232,11 @@ def parse_args(f,         # A command whose parameters are annotated with `Param
     p.description = p.description.replace('`', '')
     for a in p._actions:
         if a.help: a.help = a.help.replace('`', '')
+        # a flag's default goes without saying
+        if a.help and a.nargs == 0: a.help = a.help.removesuffix(f' (default: {a.default})')
     args,rest = p.parse_known_args(argv)
     if options := [a.split('=')[0] for a in rest if a.startswith('-')]:
-        p.error(_unknown_option(options[0], ['--' + k for k in inspect.signature(f).parameters]))
+        names = [s for a in p._actions if a.help != argparse.SUPPRESS for s in a.option_strings if s[:2] == '--']
+        p.error(_unknown_option(options[0], [s for s in names if s != '--help']))
     if rest: p.error(f"unrecognized arguments: {' '.join(rest)}")
     return {k:v for k,v in vars(args).items() if k not in ('pdb', 'xtra')}
