@@ -4,22 +4,22 @@
 
 # %% auto #0
 __all__ = ['LESSON', 'grads_autograd', 'grads_functions', 'grads_modules', 'grads_nn_module', 'grads_classifier',
-           'grads_classifier_autograd', 'time_grads', 'run_checks', 'every_layer', 'mlp_check']
+           'grads_classifier_autograd', 'time_grads', 'run_checks', 'every_layer', 'mlp_check', 'main']
 
 # %% ../nbs/20_check.ipynb #bc1b74e4
 import copy, sys, time
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from fastcore.script import call_parse, store_true
+from fastcore.script import Param
 from .data import load_mnist
 from .forward import init_params, model, mse
 from .backward import forward_and_backward
 from . import refactor, autograd
-from .compare import cmp
+from .compare import cmp, twin_grads
 from .losses import CrossEntropy
 from .init import get_model, Classifier
-from .config import get_device, check_seed
+from .config import get_device, check_seed, parse_args
 from .learner import fit_front
 
 # %% ../nbs/20_check.ipynb #3a8b2989
@@ -63,7 +63,7 @@ def grads_classifier_autograd(x, targ, model, smoothing:float=0.):
     "Reference: the classifier's PyTorch twin, `F.cross_entropy` and autograd"
     ref = autograd.twin(model)
     F.cross_entropy(ref(x), targ, label_smoothing=smoothing).backward()
-    return [p.grad.t() if p.dim() == 2 else p.grad for p in ref.parameters()]
+    return twin_grads(ref)
 
 # %% ../nbs/20_check.ipynb #763d6376
 def _fresh(a):
@@ -71,14 +71,14 @@ def _fresh(a):
     return a.detach() if isinstance(a, Tensor) else copy.deepcopy(a)
 
 def time_grads(f, args:tuple, repeats:int=1):
-    "Call `f(*args)` on fresh copies of `args`, to warm up and then `repeats` times: the last gradients, the best time"
+    "Call `f(*args)` `repeats` times, each on fresh copies of `args`: the last gradients, the fastest time"
     best = float('inf')
-    for i in range(repeats+1):
+    for _ in range(repeats):
         fresh = [_fresh(a) for a in args]
         t0 = time.perf_counter()
         grads = f(*fresh)
         if any(isinstance(a, Tensor) and a.is_cuda for a in args): torch.cuda.synchronize()  # wait for the GPU's work
-        if i: best = min(best, time.perf_counter()-t0)
+        best = min(best, time.perf_counter()-t0)
     return grads, best
 
 def run_checks(args:tuple,  # Arguments of every implementation, e.g. `(x, targ, w1, b1, w2, b2)`
@@ -86,17 +86,17 @@ def run_checks(args:tuple,  # Arguments of every implementation, e.g. `(x, targ,
                ref,         # The reference gradient function
                names:list,  # A name for each gradient
                tol:float=1e-4, # Largest relative error that passes
-               repeats:int=1,  # Timed runs per implementation; the fastest is reported
+               repeats:int=1,  # Runs per implementation; the fastest is timed
                log=None        # Called with each line of the report, e.g. `print`
               )->list:
     "Compare every gradient of every implementation in `impls` with the reference's"
     log = log or (lambda s: None)
     expected, secs = time_grads(ref, args, repeats)
-    log(f"reference: {ref.__doc__.split(': ', 1)[-1]}, forward+backward in {secs*1e3:.0f} ms")
+    log(f"reference: {ref.__doc__.split(': ', 1)[-1].replace('`', '')}, forward+backward in {secs*1e3:.0f} ms")
     rows = []
     for impl,f in impls.items():
         grads, secs = time_grads(f, args, repeats)
-        for n,g,r in zip(names, grads, expected):
+        for n,g,r in zip(names, grads, expected, strict=True):
             rows.append(cmp(f'{impl}: {n}', g, r, tol))
             rows[-1].secs = secs
             log(str(rows[-1]))
@@ -124,30 +124,34 @@ def _run(title, args, impls, ref, names, tol, repeats):
     print(f'\n{title}')
     return run_checks(args, impls, ref, names, tol, repeats, log=print)
 
-@call_parse
-def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy, fetched on first use
-              nh:int=50,           # Hidden units of the lesson's network
-              seed:int=42,         # Random seed for the weights
-              tol:float=None,      # Largest relative error that passes (default 1e-4, or 1e-10 with --double)
-              double:store_true=False, # Run in float64
-              repeats:int=3,       # Timed runs per implementation; the fastest time is shown
-              n:int=None,          # Use only the first n training images (default: all 50,000)
-              device:str='auto'    # auto (CUDA when available), cpu, cuda or cuda:N
+_DTYPES = ('float32', 'float64')
+
+def mlp_check(path:str=None,    # A `mnist.pkl.gz`; default: the cached copy, fetched on first use
+              nh:int=50,        # Hidden units of the lesson's network
+              seed:int=42,      # Random seed for the weights
+              dtype:Param("Precision of the lesson's network and the classifiers; the network with every layer runs "
+                          "in float64", str, choices=_DTYPES)='float32',
+              tol:float=None,   # Largest relative error that passes; default 1e-4 in float32, 1e-10 in float64
+              images:int=None,  # Use only the first `IMAGES` training images; default all 50,000
+              # Runs of each implementation; the fastest one's time is shown, which above 1 leaves out first-use costs
+              repeats:int=1,
+              device:str='auto' # auto (CUDA when available), cpu, cuda or cuda:N
              ):
     "Check the hand-written gradients of each network the library builds against autograd, on the full training set"
     # batch norm needs two images
-    for k,v,least in (('nh', nh, 1), ('repeats', repeats, 1), ('n', 2 if n is None else n, 2)):
+    for k,v,least in (('nh', nh, 1), ('repeats', repeats, 1), ('images', 2 if images is None else images, 2)):
         if v < least: sys.exit(f'mlp_check: --{k} must be at least {least}, got {v}')
     if tol is not None and not 0 < tol < 1: sys.exit(f'mlp_check: --tol must be between 0 and 1, got {tol}')
+    if dtype not in _DTYPES: sys.exit(f"mlp_check: --dtype must be float32 or float64, got {dtype!r}")
     try:
         dev = get_device(device)
         check_seed(seed)
         x, y = load_mnist(path)[:2]
     except (OSError, ValueError) as e: sys.exit(f'mlp_check: {e}')
-    dtype = torch.float64 if double else torch.float32
     tol64 = tol or 1e-10   # for the network with every layer, which runs in float64
-    tol = tol or (1e-10 if double else 1e-4)
-    x, y = x[:n].to(dev, dtype), y[:n].to(dev)
+    tol = tol or (1e-10 if dtype == 'float64' else 1e-4)
+    dtype = getattr(torch, dtype)
+    x, y = x[:images].to(dev, dtype), y[:images].to(dev)
     print(f"MNIST training set {tuple(x.shape)}, {str(dtype)[6:]}, on {dev}, tolerance {tol:.0e}")
     torch.manual_seed(seed)
     params = [p.to(dev, dtype) for p in init_params(x.shape[1], nh)]
@@ -169,3 +173,8 @@ def mlp_check(path:str=None,       # A `mnist.pkl.gz`; default: the cached copy,
     bad = [r.name for r in rows if not r.close]
     if bad: sys.exit(f"FAIL: {len(bad)} of {len(rows)} gradients differ from autograd: {', '.join(bad)}")
     print(f"\nAll {len(rows)} gradients match autograd.")
+
+def main(argv=None # The arguments; default `sys.argv[1:]`
+        ):
+    "The `mlp_check` command: `mlp_check` with the arguments of the command line"
+    return mlp_check(**parse_args(mlp_check, 'mlp_check', argv))

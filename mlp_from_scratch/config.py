@@ -9,7 +9,7 @@ __all__ = ['PRESETS', 'get_device', 'check_seed', 'TrainConfig', 'check_data', '
 import argparse, difflib, inspect, math, numbers
 from dataclasses import dataclass, field, fields
 from fastcore.basics import patch
-from fastcore.script import anno_parser
+from fastcore.script import anno_parser, Param
 import torch
 from .optim import OPTIMIZERS
 
@@ -228,7 +228,13 @@ def parse_args(f,         # A command whose parameters are annotated with `Param
                argv=None  # The arguments; default `sys.argv[1:]`
               )->dict:
     "The arguments of command `f` from `argv`, as `call_parse` parses them; help in plain text; an unknown option named"
-    p = anno_parser(f, prog)
+    # fastcore's `Param.set_default` adds '(default: ...)' to a shared annotation's help at each call: undone after
+    ps = [q.annotation for q in inspect.signature(f).parameters.values() if isinstance(q.annotation, Param)]
+    saved = [dict(q.__dict__) for q in ps]
+    try: p = anno_parser(f, prog)
+    finally:
+        for q,d in zip(ps, saved): q.__dict__.update(d)
+    p.allow_abbrev = False   # `--n 5` would silently be `--nh 5`, had a command both
     p.description = p.description.replace('`', '')
     for a in p._actions:
         if a.help: a.help = a.help.replace('`', '')
