@@ -12,7 +12,7 @@ from .forward import lin, relu, mse
 # %% ../nbs/02_backward.ipynb #6413327a
 def mse_grad(inp:Tensor,  # Predictions, `(n, 1)`
              targ:Tensor, # Targets, `(n,)`
-             g=1.         # The loss's upstream gradient dL/d(mse): 1 when the MSE is the loss, the root of the graph
+             g=1.         # Upstream gradient dL/d(mse); 1 when the MSE is the loss
             ):
     "Set `inp.g` for `mse(inp, targ)`, times its upstream gradient `g`"
     inp.g = (2. * g / targ.shape[0]) * (inp[:,0] - targ)[:,None]
@@ -22,7 +22,7 @@ def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
              out:Tensor, # Output of the layer; `out.g` holds dL/d(out), `(n, n_out)`
              w:Tensor,   # Weights, `(n_in, n_out)`
              b:Tensor,   # Bias, `(n_out,)`, or None for a layer without one
-             inp_g:bool=True # Set `inp.g` too; a first layer, whose input is data, can skip it
+             inp_g:bool=True # Set `inp.g` too; a first layer, fed data, can skip it
             ):
     "Set `inp.g`, `w.g` and `b.g` for `out = inp@w + b`, from `out.g`"
     if inp_g: inp.g = out.g @ w.t()
@@ -33,13 +33,14 @@ def lin_grad(inp:Tensor, # Input of the layer, `(n, n_in)`
 def relu_grad(inp:Tensor, # Input of the ReLU
               out:Tensor  # Its output; `out.g` holds dL/d(out)
              ):
-    "Set `inp.g` for `out = relu(inp)`: the gradient passes where `inp > 0`, that is where `out` is positive"
+    "Set `inp.g` for `out = relu(inp)`: `out.g` where `inp > 0`, else 0"
     inp.g = out.g * out.sign()
 
 # %% ../nbs/02_backward.ipynb #f9419aa6
 def forward_and_backward(inp:Tensor,  # Batch of inputs, `(n, n_in)`
                          targ:Tensor, # Float targets, `(n,)`
-                         w1:Tensor, b1:Tensor, w2:Tensor, b2:Tensor # Parameters, as from `init_params`
+                         w1:Tensor, b1:Tensor, # First layer, as from init_params
+                         w2:Tensor, b2:Tensor  # Second layer
                         )->Tensor:
     "MSE loss of the 2-layer MLP; sets `.g` on `inp`, `w1`, `b1`, `w2` and `b2`"
     # forward pass
