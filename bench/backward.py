@@ -4,7 +4,7 @@ Times both alternately in one process (the machine is shared and noisy, so only 
 means anything), then measures each one's extra peak memory in a fresh subprocess (Linux: /proc/self).
 Usage: python bench/backward.py [--rounds 15]
 """
-import statistics, subprocess, sys
+import argparse, statistics, subprocess, sys
 import torch
 from fastcore.script import call_parse, Param
 from mlp_from_scratch.data import load_mnist
@@ -38,7 +38,7 @@ def _memory_child(name):
 
 @call_parse
 def main(rounds:int=15,  # Timed runs of each
-         memory_of:Param('internal: measure one implementation\'s memory, in a child process', str, choices=list(IMPLS))=None):
+         memory_of:Param(argparse.SUPPRESS, str, choices=list(IMPLS))=None): # Internal: one implementation's memory
     "Time the hand-written forward and backward passes against autograd on the full training set"
     if memory_of: return _memory_child(memory_of)
     if rounds < 1: sys.exit(f'backward.py: --rounds must be at least 1, got {rounds}')

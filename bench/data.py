@@ -42,10 +42,12 @@ def main(rounds:int=20): # Timed loads of each
         assert all(torch.equal(a, b) for a,b in zip(res, res_pt))
     slow,_ = timed(lambda: read_mnist(cache_dir()/MNIST_FILE))
     med = {k: statistics.median(v) for k,v in times.items()}
-    for k,v in times.items(): print(f"{k:>20}: median {med[k]*1e3:7.1f} ms, fastest {min(v)*1e3:7.1f} ms over {rounds} rounds")
-    print(f"{'read_mnist':>20}: {slow*1e3:7.1f} ms (verify, decompress and unpickle mnist.pkl.gz: the path the cache replaces)")
+    for k,v in times.items():
+        print(f"{k:>20}: median {med[k]*1e3:7.1f} ms, fastest {min(v)*1e3:7.1f} ms over {rounds} rounds")
+    print(f"{'read_mnist':>20}: {slow*1e3:7.1f} ms "
+          "(verify, decompress and unpickle mnist.pkl.gz: the path the cache replaces)")
     print(f"load_mnist() / torch.load (medians): {med['load_mnist()']/med['torch.load']:.2f}, target <= 1.5; "
           f"load_mnist() median {med['load_mnist()']*1e3:.1f} ms, target <= 100 ms")
     print(f"with every byte read once: {med['load_mnist() + read']/med['torch.load + read']:.2f} "
-          f"({med['load_mnist() + read']*1e3:.1f} ms against {med['torch.load + read']*1e3:.1f} ms): the cache maps the file, "
-          "so its pages are read on first use")
+          f"({med['load_mnist() + read']*1e3:.1f} ms against {med['torch.load + read']*1e3:.1f} ms): "
+          "the cache maps the file, so its pages are read on first use")

@@ -11,17 +11,10 @@ bit (checked below, in float32 and float64, with and without smoothing). Here th
 (784-256-10, batches of 128, no smoothing) and the speed preset's (100 inputs, batches of 256, smoothing 0.1): short
 runs alternate, in both orders, and the median of the rounds' ratios is the answer.
 
-Measured on 2026-12-07 on this project's 2-core CPU (torch 2.13.0+cpu, 2 threads, an idle machine), two runs (a
-third gave 1.027 and 1.038):
-
-    shape      step (ms), fused / formula    formula / fused, median ratio
-    defaults   1.440 / 1.482                 1.031, 1.007
-    speed      0.543 / 0.561                 1.033, 1.022
-
-The fused form saves 1 to 3% of a step: under the 5% it would need to earn a place in the library, which keeps the
-form that reads as the formula.
+A fused form that saves under 5% of a step has not earned a place in the library, which keeps the form that reads as
+the formula. The current figures are in bench/README.md.
 """
-import statistics, time
+import statistics, sys, time
 import torch
 from fastcore.script import call_parse
 from mlp_from_scratch.data import load_mnist
@@ -57,9 +50,12 @@ def main(nh:int=256,       # Hidden units
          steps:int=10,     # Steps in each timed run: short runs, so that both ways meet the same load
          rounds:int=200):  # Timed runs of each way, for each shape
     "Time the library's training step with the cross-entropy's backward as the formula reads, and fused"
+    for k,v in dict(steps=steps, rounds=rounds, nh=nh).items():
+        if v < 1: sys.exit(f'loss.py: --{k} must be at least 1, got {v}')
     check_same()
     x,y = load_mnist()[:2]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {steps} steps a run, {rounds} rounds; "
+    threads = torch.get_num_threads()
+    print(f"torch {torch.__version__}, {threads} thread{'s'*(threads != 1)}; {steps} steps a run, {rounds} rounds; "
           "the two forms give the same gradients, bit for bit")
     formula = CrossEntropy.bwd
     for shape,(n_in,bs,eps) in SHAPES.items():

@@ -16,36 +16,22 @@ Short runs alternate, in both orders, so that both meet the same machine load (t
 of tens of milliseconds): each round gives the ratio of the two times, and the median of the rounds' ratios is the
 answer.
 
-Measured on 2026-12-07 on this project's shared 2-core CPU (torch 2.13.0+cpu, 2 threads, while other jobs ran),
-`python bench/update.py --opt OPT` twice for each OPT: the median step (ms) of the first run, per parameter / foreach,
-and the median ratio of each run:
-
-    opt                 shape      step (ms)       ratio per parameter / foreach
-    sgd                 defaults   1.266 / 1.265   1.010, 1.016
-    sgd                 speed      0.618 / 0.633   0.988, 1.006
-    adam                defaults   1.457 / 1.422   1.010, 1.009
-    adam                speed      1.104 / 1.072   1.017, 1.009
-    adam-out-of-place   defaults   1.680 / 1.462   1.174, 1.157
-    adam-out-of-place   speed      0.602 / 0.589   1.022, 1.029
-
-Earlier runs that day agreed: sgd 0.99 to 1.013 (with one thread too), and with `--wd 5e-4` sgd 1.011 and 1.007,
-adam 1.025 and 1.023. So the foreach form saves at most about 1% of a step with SGD, as every preset trains, and 1 to
-2.5% with Adam: under the 5% it would need to earn a place in the library, which keeps only the form that reads as the
-formula. What does cost is making temporaries: Adam's denominator written out of place (`adam-out-of-place`, two more
-temporaries the size of each parameter) costs 9 to 17% of the defaults' step, so the library's Adam divides and shifts
-it in place.
+The method's answer, and what it means for the library, are in bench/README.md. Making temporaries does cost:
+`adam-out-of-place` writes Adam's denominator out of place, two more temporaries the size of each parameter, against
+the foreach form, which is why the library's Adam divides and shifts it in place.
 
 Not yet measured on a GPU, where the two forms differ more: each per-parameter operation is a kernel launch (8 for an
 SGD step of the 4 parameters, against 2 foreach launches), and a step of these small networks is bound by launches.
 `--device cuda` measures it; a gain there over 5% would earn the foreach form a place for CUDA tensors.
 """
-import math, statistics, time
+import math, statistics, sys, time
 import torch
 from fastcore.script import call_parse, Param
 from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch.learner import batches, hand_step
 from mlp_from_scratch.optim import SGD, Adam
+from mlp_from_scratch.config import get_device
 
 def _decayed_grads(opt):
     "Count the step and add the weight decay to every `.g`, as `Optimizer.step` does, in one call"
@@ -101,15 +87,19 @@ def main(opt:Param('Optimiser', str, choices=list(OPTS))='sgd',
          wd:float=0.,      # Weight decay
          steps:int=10,     # Steps in each timed run: short runs, so that both ways meet the same load
          rounds:int=200,   # Timed runs of each way, for each shape
-         device:str='cpu'): # Where to train: `cuda` times the two on a GPU
+         device:str='cpu'): # Where to train: cpu, or cuda to time the two on a GPU
     "Time the library's training step with its per-parameter update against the same step with a foreach update"
+    for k,v in dict(steps=steps, rounds=rounds, nh=nh).items():
+        if v < 1: sys.exit(f'update.py: --{k} must be at least 1, got {v}')
     mine,foreach,lr = OPTS[opt]
-    dev = torch.device(device)
+    try: dev = get_device(device)
+    except ValueError as e: sys.exit(f'update.py: {e}')
     x,y = (t.to(dev) for t in load_mnist()[:2])
     def sync():
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
-    print(f"torch {torch.__version__}, {dev} ({torch.get_num_threads()} threads); {opt}, wd {wd}, {steps} steps a run, "
-          f"{rounds} rounds")
+    threads = torch.get_num_threads()
+    print(f"torch {torch.__version__}, {dev} ({threads} thread{'s'*(threads != 1)}); {opt}, wd {wd}, "
+          f"{steps} steps a run, {rounds} rounds")
     for shape,(n_in,bs) in SHAPES.items():
         xs = x[:, (784-n_in)//2:][:, :n_in].contiguous()
         idxs = [i for i in batches(len(xs), bs, torch.Generator().manual_seed(0), dev) if len(i) == bs][:max(steps, 5)]
