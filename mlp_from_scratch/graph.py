@@ -32,21 +32,21 @@ def _sequential_steps(net, loss=None)->list:
     return steps
 
 def _layout(steps:list)->list:
-    "`(x, y, label, kind, sources)` for every node: the chain at `y=0`, each step's other inputs above it"
+    "`(x, y, label, kind, sources)` for every node: the chain down `x=0`, a row each; other inputs to the right"
     (k,t), = list(steps[0][2].items())[:1]
     nodes = [(0, 0, _tensor_label(k, t, steps[0][1]), 'g' if hasattr(t, 'g') else 'nog', [])]
-    for i,(op, bwd, inps, out) in enumerate(steps):
-        x, side = 2*i + 1, list(inps.items())[1:]
-        for j,(k,t) in enumerate(side):
-            nodes.append((x + 0.9*(j - (len(side)-1)/2), 1.1, _tensor_label(k, t, bwd),
+    for i,(op, bwd, inputs, out) in enumerate(steps):
+        y, side = -(2*i + 1), list(inputs.items())[1:]
+        for j,(k,t) in enumerate(side):   # half a row apart, around the step's row
+            nodes.append((1.25, y - 0.5*(2*j - (len(side)-1)), _tensor_label(k, t, bwd),
                           'side' if hasattr(t, 'g') else 'sidenog', []))
-        nodes.append((x, 0, f'{op}\nback: {bwd}', 'op', [len(nodes)-1-j for j in range(len(side)+1)]))
+        nodes.append((0, y, f'{op}\nback: {bwd}', 'op', [len(nodes)-1-j for j in range(len(side)+1)]))
         (k,t), = out.items()
         if i == len(steps)-1 and t.dim() == 0:
-            nodes.append((x+1, 0, f'{k}\nscalar\nroot: dL/dL = 1', 'g', [len(nodes)-1]))
+            nodes.append((0, y-1, f'{k}\nscalar\nroot: dL/dL = 1', 'g', [len(nodes)-1]))
         else:
-            writer = steps[i+1][1] if i+1 < len(steps) else 'above'
-            nodes.append((x+1, 0, _tensor_label(k, t, writer), 'g' if hasattr(t, 'g') else 'nog', [len(nodes)-1]))
+            writer = steps[i+1][1] if i+1 < len(steps) else 'below'
+            nodes.append((0, y-1, _tensor_label(k, t, writer), 'g' if hasattr(t, 'g') else 'nog', [len(nodes)-1]))
     return nodes
 
 def draw_graph(net,       # A `Sequential` after a forward pass, or a list of steps `(op, bwd, inputs, output)`
@@ -63,15 +63,15 @@ def draw_graph(net,       # A `Sequential` after a forward pass, or a list of st
             raise ValueError(f"draw_graph draws a chain: the first input of step {i} ({steps[i][0]}) "
                              f"must be the output of step {i-1}")
     nodes = _layout(steps)
-    ncol,chars = 2*len(steps) + 1, max(len(s) for nd in nodes for s in nd[2].split('\n'))
-    if ax is None:
-        _,ax = plt.subplots(figsize=(ncol*max(1.05, 0.065*chars + 0.3), 2.1))
-        ax.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.9)
-    ax.set_xlim(-0.6, ncol-0.4); ax.set_ylim(-0.4, 1.45); ax.axis('off')
-    ax.set_title('forward: left to right; backward: right to left, each step writing the .g of its inputs', fontsize=9)
+    nrow,chars = 2*len(steps) + 1, max(len(s) for nd in nodes for s in nd[2].split('\n'))
+    if ax is None:   # tall and narrow: a page's column shows it at full size
+        _,ax = plt.subplots(figsize=(2.6*max(1.1, 0.075*chars + 0.3), 0.75*nrow + 0.5))
+        ax.figure.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.45/(0.75*nrow + 0.5))
+    ax.set_xlim(-0.65, 1.95); ax.set_ylim(-nrow + 0.45, 0.55); ax.axis('off')
+    ax.set_title('forward: down; backward: up,\neach step writing the .g of its inputs', fontsize=9)
     style = dict(g=('#dbe9f6', 'C3', '-'), nog=('#dbe9f6', '0.6', '--'), side=('#d9f0d3', 'C3', '-'),
                  sidenog=('#d9f0d3', '0.6', '--'), op=('#fde2c4', '0.3', '-'))
-    texts = [ax.text(x, y, label, ha='center', va='center', fontsize=8, linespacing=1.3,
+    texts = [ax.text(x, y, label, ha='center', va='center', fontsize=9, linespacing=1.3,
                      bbox=dict(boxstyle='round,pad=0.4', fc=style[kind][0], ec=style[kind][1], ls=style[kind][2]))
              for x,y,label,kind,_ in nodes]
     r,k = ax.figure.canvas.get_renderer(), 72/ax.figure.dpi
