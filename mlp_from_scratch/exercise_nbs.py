@@ -49,15 +49,42 @@ def _lesson_nbs(src:Path=None)->dict:
     return {p: (nb, ns) for p,nb in nbs.items() if (ns := _nb_exercises(nb))}
 
 # %% ../nbs/23_exercise_nbs.ipynb #f36595c0
-_STUB = '# Hint: {hint}\nraise NotImplementedError  # your code here, in place of this line'
+# A cell with this directive is the lesson's own (a test of the library's exact bits, say): the learner's copy omits it
+_LESSON_ONLY = re.compile(r'^#\|\s*lesson_only\s*$')
+_LESSON_ONLY_MD = '<!-- lesson_only -->'   # the same, as the first line of a markdown cell (the docs do not show it)
+
+def _directives(src:str)->tuple:
+    "`(directive lines, code)` of a code cell: its leading `#|` lines, which nbdev reads, and the rest"
+    lines = src.splitlines(keepends=True)
+    n = next((i for i,l in enumerate(lines) if not l.startswith('#|')), len(lines))
+    return [l.rstrip() for l in lines[:n]], ''.join(lines[n:])
+
+def _def(tree:ast.Module, qualname:str):
+    "The definition of the function `f` or method `Class.f` named by `qualname` at the top level of `tree`"
+    *classes, name = qualname.split('.')
+    scope = tree.body
+    for c in classes: scope = next((n.body for n in scope if isinstance(n, ast.ClassDef) and n.name == c), [])
+    return next((n for n in scope if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+def _stub(src:str, name:str)->str:
+    "`src` with the body of exercise `name` a stub, its docstring the exercise's task: what to compute, not how"
+    lines,node,task = src.splitlines(keepends=True),_def(ast.parse(src), name),f'"{EXERCISES[name].task}"'
+    stub = 'raise NotImplementedError  # your code here, in place of this line'
+    d = node.body[0] if node and len(node.body) > 1 else None
+    if not (isinstance(d, ast.Expr) and isinstance(d.value, ast.Constant) and isinstance(d.value.value, str)):
+        return replace_body(src, name, f'{task}\n{stub}')   # no docstring: the task becomes one
+    before,after = lines[d.lineno-1][:d.col_offset],lines[d.end_lineno-1].encode()[d.end_col_offset:]
+    if not before.strip() and not after.strip():   # on lines of its own: the library's may give the formula
+        src = ''.join(lines[:d.lineno-1] + [before + task + '\n'] + lines[d.end_lineno:])
+    return replace_body(src, name, stub)
 
 def _cell(kind:str, src:str, cid:str)->dict:
     c = dict(cell_type=kind, id=re.sub(r'[^A-Za-z0-9_-]', '-', cid)[:64], metadata={}, source=src)
     return c | (dict(execution_count=None, outputs=[]) if kind == 'code' else {})
 
 def _check_src(name:str)->str:
-    return (f'# Check your {name}: on fresh tensors, against autograd, one line per gradient\n'
-            f'from mlp_from_scratch.grading import check_exercise\n{name} = check_exercise({name!r}, {name})')
+    return f'# Check your {name}: on fresh tensors, against autograd, one line per gradient\n' \
+           f'{name} = check_exercise({name!r}, {name})'
 
 def _code(names:list)->str:
     "`names` as a list in prose: `a`, `b` and `c`"
@@ -66,10 +93,13 @@ def _code(names:list)->str:
 def _intro(names:list)->str:
     body = f'The body of {_code(names)} is' if len(names) == 1 else f'The bodies of {_code(names)} are'
     return (f"> **Exercises.** This is your copy of the lesson, written by `mlp_exercises`. {body} yours to write: "
-            "each is marked **Exercise**, with a one-line hint in its stub, and the cell after it checks your code "
-            "on fresh tensors against autograd, one line per gradient, naming the mistake when it recognises it. "
-            "Run the notebook top to bottom at any time: until an exercise passes, the rest of the notebook uses "
-            "the library's version, so every later cell still works.")
+            "each is marked **Exercise**, its stub says what to compute, and the text above it derives how. "
+            f"Stuck? `hint('{names[0]}')` shows a hint, and each call a more specific one. The cell after an "
+            "exercise checks your code on fresh tensors against autograd, one line per gradient, naming the mistake "
+            "when it recognises it. Run the notebook top to bottom at any time: until an exercise passes, the rest "
+            "of the notebook uses the library's version, so every later cell still works.")
+
+_IMPORT = 'from mlp_from_scratch.grading import check_exercise, hint   # the check after each exercise, and hints'
 
 def exercise_nb(nb:dict,           # A lesson notebook, as read from its `.ipynb` JSON
                 bodies:dict=None,  # `{exercise: body}` to put in place of the stubs, e.g. planted mistakes
@@ -79,23 +109,31 @@ def exercise_nb(nb:dict,           # A lesson notebook, as read from its `.ipynb
     cells,names = [],[]
     for c in nb['cells']:
         c = dict(c, source=''.join(c['source']))
-        if c['cell_type'] == 'code': c.update(outputs=[], execution_count=None)
-        ns = _markers(c['source']) if c['cell_type'] == 'code' else []
+        ns = []
+        if c['cell_type'] == 'markdown' and c['source'].startswith(_LESSON_ONLY_MD): continue
+        if c['cell_type'] == 'code':
+            ds,c['source'] = _directives(c['source'])   # nbdev's directives mean nothing to the learner
+            if any(_LESSON_ONLY.match(d) for d in ds) or not c['source'].strip(): continue
+            c.update(outputs=[], execution_count=None)
+            ns = _markers('\n'.join(ds))
         for n in ns:
             if n not in EXERCISES:
                 raise ValueError(f'the marker `#| exercise {n}` names no exercise; '
                                  f'the exercises are {", ".join(EXERCISES)}')
-            body = (bodies or {}).get(n, None if answers else _STUB.format(hint=EXERCISES[n].hint))
-            if body is not None: c['source'] = replace_body(c['source'], n, body)
+            if n in (bodies or {}): c['source'] = replace_body(c['source'], n, bodies[n])
+            elif not answers: c['source'] = _stub(c['source'], n)
         if ns:
             note = (f'**Exercise: {_code(ns)}.** Write the body in the next cell, in place of '
-                    '`raise NotImplementedError`, run it, then run the check after it.')
+                    f'`raise NotImplementedError`, run it, then run the check after it. '
+                    f'Stuck? `hint({ns[0]!r})` shows a hint.')
             cells.append(_cell('markdown', note, f'exercise-{ns[0]}'))
         cells.append(c)
         cells += [_cell('code', _check_src(n), f'check-{n}') for n in ns]
         names += ns
     if not names: return dict(nb, cells=cells)
-    return dict(nb, cells=cells[:1] + [_cell('markdown', _intro(names), 'exercises-intro')] + cells[1:])
+    return dict(nb, cells=cells[:1] + [_cell('markdown', _intro(names), 'exercises-intro'),
+                                       _cell('code', _IMPORT, 'exercises-import')] + cells[1:])
+
 
 # %% ../nbs/23_exercise_nbs.ipynb #da965394
 def run_exercise_nb(path)->dict:
@@ -138,10 +176,12 @@ yours to write:
 
 Work through them in order, in Jupyter (`jupyter lab` in this folder; they also need `pip install {need}` if you do \
 not have {'it' if not missing else 'those'}). In each cell marked **Exercise**, the body of a function is a stub \
-with a one-line hint that raises `NotImplementedError`; the text above it derives the gradient. Write the body, run \
-the cell, then run the check below it: it runs your code on fresh tensors, compares every gradient your code sets \
-with PyTorch's autograd, and prints one line per gradient, naming the mistake when it recognises it (a transpose, a \
-mean where the gradient sums, a forgotten mask...).
+that raises `NotImplementedError`, under a line that says what to compute; the text above it derives the gradient. \
+Write the body, run the cell, then run the check below it: it runs your code on fresh tensors, compares every \
+gradient your code sets with PyTorch's autograd, and prints one line per gradient, naming the mistake when it \
+recognises it (a transpose, a mean where the gradient sums, a forgotten mask...). Stuck? `hint('relu_grad')`, \
+say, shows a hint for that exercise, and each call a more specific one, from the shapes to the formula; a failed \
+check shows the next one too.
 
 You can run a notebook from top to bottom at any time. An exercise that is not done yet, or not right yet, says so, \
 and the rest of the notebook uses the library's version instead, so every later cell still works.

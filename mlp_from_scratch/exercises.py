@@ -64,9 +64,10 @@ class Mistake:
 
 @dataclass
 class Exercise:
-    "An exercise: the library's implementation, a hint, a check on fresh tensors, and the mistakes the check knows"
+    "An exercise: the library's implementation, its task and hints, a check on fresh tensors, the mistakes it knows"
     ref:object    # The library's function or method, e.g. `relu_grad`, `Lin.bwd`; its `__qualname__` names the exercise
-    hint:str      # One line: what to compute
+    task:str      # One line: what to compute, not how; the learner's stub says it in place of the docstring
+    hints:list    # Hints, each more specific than the one before: from the shapes to the formula
     case:object   # `case(impl) -> (pairs, problems)`: runs `impl` on fresh tensors (see above)
     mistakes:list=field(default_factory=list) # `Mistake`s
     errors:list=field(default_factory=list)   # `(regex, hint)` for errors this exercise's code commonly raises
@@ -125,7 +126,9 @@ def grade(self:Exercise,
     returned = []
     def watched(*args, **kwargs): returned.append(r := impl(*args, **kwargs)); return r
     try: pairs,problems = self.case(watched)
-    except NotImplementedError: return Grade(name, 'todo', [f'todo {name} is not done yet. Hint: {self.hint}'])
+    except NotImplementedError:
+        return Grade(name, 'todo', [f'todo {name} is not done yet: write its body in place of '
+                                    '`raise NotImplementedError`'])
     except Exception as e:
         msg = str(e).splitlines()[0] if str(e) else ''
         hint = next((h for p,h in self.errors + _ERRORS if re.search(p, msg)), None)
@@ -147,7 +150,7 @@ def grade(self:Exercise,
 
 # %% ../nbs/14_exercises.ipynb #222936d2
 def test_exercise(ex:Exercise):
-    "Assert that `ex`'s stub is not done yet, that its reference passes, and that its check names each mistake"
+    "Assert that `ex`'s stub is not done yet, its reference passes, its check names each mistake, and it has hints"
     g = ex.grade(with_body(ex.ref, 'raise NotImplementedError'))
     assert g.status == 'todo', f'{ex.name}: the stub is graded {g.status!r}, not todo:\n{g}'
     assert (g := ex.grade(ex.ref)).ok, f"{ex.name}: the library's own implementation fails:\n{g}"
@@ -155,3 +158,4 @@ def test_exercise(ex:Exercise):
         g = ex.grade(with_body(ex.ref, m.code))
         said = m.says or f'wrong in a known way: {m.desc}'
         assert not g.ok and any(said in l for l in g.lines), f"{ex.name}: the check does not say {said!r}:\n{g}"
+    assert ex.task and ex.hints, f'{ex.name}: an exercise needs its task and at least one hint'

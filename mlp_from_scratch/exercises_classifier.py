@@ -20,8 +20,12 @@ def _nll_case(impl):
     impl(inp, targ, LOSS_G.item())
     return {'inp': (g_of(inp), ref)}, []
 
-_nll_grad = Exercise(nll_grad,
-    "minus the one-hot target (`F.one_hot(targ, inp.shape[-1])`), over the batch size, times the upstream gradient `g`",
+_nll_grad = Exercise(nll_grad, "Set `inp.g` for `nll(inp, targ)`, times its upstream gradient `g`", [
+    "`inp.g` has the shape of `inp`, `(n, c)`; the loss is minus the mean of one entry per row, `inp[i, targ[i]]`, "
+    "so every other entry's gradient is 0",
+    "each picked entry's gradient is -1/n; a one-hot of the targets as wide as `inp` marks them",
+    "minus the one-hot target (`F.one_hot(targ, inp.shape[-1])`), over the batch size, "
+    "times the upstream gradient `g`"],
     _nll_case, [
     Mistake('the minus sign is lost', 'inp.g = F.one_hot(targ, inp.shape[-1]).to(inp.dtype) * (g / len(targ))'),
     Mistake('not divided by the batch size', 'inp.g = F.one_hot(targ, inp.shape[-1]).to(inp.dtype) * -g',
@@ -40,8 +44,12 @@ def _log_softmax_case(impl):
     impl(inp, out)
     return {'inp': (g_of(inp), ref)}, up.changed()
 
-_log_softmax_grad = Exercise(log_softmax_grad,
-    "`out.g` minus the softmax (`out.exp()`) times the sum of each row of `out.g`, kept as a column",
+_log_softmax_grad = Exercise(log_softmax_grad, "Set `inp.g` for `out = log_softmax(inp)`, from `out.g`", [
+    "`inp.g` has the shape of `inp`, `(n, c)`; row by row, `out = inp - logsumexp(inp)`: each logit reaches its own "
+    "entry of `out` directly, and every entry of its row through the log-sum-exp",
+    "the log-sum-exp's gradient with respect to its row of logits is the softmax, `out.exp()`; "
+    "every entry of the row's `out.g` flows through it, so their sum does",
+    "`out.g` minus the softmax (`out.exp()`) times the sum of each row of `out.g`, kept as a column"],
     _log_softmax_case, [
     Mistake('the log-sum-exp is treated as a constant: `out.g` passes straight through', 'inp.g = out.g.clone()'),
     Mistake('the row sum is not kept as a column', 'inp.g = out.g - out.exp() * out.g.sum(-1)',
@@ -68,8 +76,13 @@ def _cross_entropy_case(impl):
 
 _q = 'q = (1-self.smoothing)*F.one_hot(targ, inp.shape[-1]) + self.smoothing/inp.shape[-1]\n'
 _cross_entropy_bwd = Exercise(CrossEntropy.bwd,
+    "Set `inp.g` for the loss `out`, with the layer's label smoothing `self.smoothing`, from `out.g`", [
+    "`inp.g` has the shape of the logits `inp`, `(n, c)`; the forward pass kept their log-softmax, `self.logp`, "
+    "and the loss is a mean over the n examples, times `out.g` upstream",
+    "with label smoothing ε the target is a distribution q, `(1-ε)·onehot + ε/c`; the gradient of one example's "
+    "loss with respect to its logits is its softmax minus its q",
     "`inp.g` is (softmax - q)/n times `out.g`: softmax is `self.logp.exp()`, q is `(1-ε)·onehot + ε/c` "
-    "with ε `self.smoothing`", _cross_entropy_case, [
+    "with ε `self.smoothing`"], _cross_entropy_case, [
     Mistake('not divided by the batch size', _q + 'inp.g = (self.logp.exp() - q) * out.g',
             says='did you sum where the loss averages (a missing 1/7)?'),
     Mistake("the loss's upstream gradient `out.g` is ignored", _q + 'inp.g = (self.logp.exp() - q) / len(targ)'),
@@ -97,9 +110,11 @@ def _dropout_case(impl):
         pairs[k] = g_of(inp), ref
     return pairs, up.changed()
 
-_dropout_bwd = Exercise(Dropout.bwd,
+_dropout_bwd = Exercise(Dropout.bwd, "Set `inp.g` from `out.g`, in training and in evaluation mode", [
+    "the forward pass multiplied `inp` by `self.mask`, or returned it unchanged when there was no mask "
+    "(`self.mask` None: evaluation mode, or p=0)",
     "multiply `out.g` by the mask the forward pass drew, `self.mask` (already scaled by 1/(1-p)); "
-    "without a mask (`None`: evaluation, or p=0) it passes unchanged", _dropout_case, [
+    "without a mask (`None`: evaluation, or p=0) it passes unchanged"], _dropout_case, [
     Mistake('the 1/(1-p) scale is forgotten: `out.g` is multiplied by the 0/1 pattern',
             'inp.g = out.g if self.mask is None else out.g * (self.mask > 0)'),
     Mistake('the kept gradients are scaled by 1-p instead of 1/(1-p)',
@@ -133,9 +148,14 @@ def _batchnorm_case(impl):
 _bn_params = ('self.beta.g,self.gamma.g = out.g.sum(0),(out.g*self.xhat).sum(0)\n'
               'k,n = self.gamma*self.rstd,len(inp)\n')
 _batchnorm_bwd = Exercise(BatchNorm.bwd,
+    "Set `inp.g`, `self.gamma.g` and `self.beta.g` from `out.g`, in training and in evaluation mode", [
+    "`self.gamma.g` and `self.beta.g` are `(nf,)`, summed over the batch; the forward pass kept `self.xhat`, "
+    "`self.rstd` (r, one over √(var+eps)) and `self.batch_stats` (whether it normalised by the batch's statistics)",
+    "in evaluation mode the statistics are constants, and the layer an affine map; in training the batch's mean "
+    "and variance depend on every input, which adds two paths to each entry of `inp.g`",
     "`self.beta.g` sums `out.g` over the batch, `self.gamma.g` sums `out.g*self.xhat`; "
     "`inp.g` is γr/n·(n·out.g - dβ - x̂·dγ) with r `self.rstd`, "
-    "or γr·out.g if the statistics were constants (`self.batch_stats` False)", _batchnorm_case, [
+    "or γr·out.g if the statistics were constants (`self.batch_stats` False)"], _batchnorm_case, [
     Mistake("the mean's path is forgotten (the -dβ/n term)",
             _bn_params + 'inp.g = k*(out.g - self.xhat*self.gamma.g/n)'),
     Mistake("the variance's path is forgotten (the -x̂·dγ/n term)",

@@ -22,9 +22,13 @@ def _mse_case(impl, layer=False):
     else: impl(inp, targ, LOSS_G.item())
     return {'inp': (g_of(inp), ref)}, up.changed()
 
-_mse_grad = Exercise(mse_grad,
+_mse_grad = Exercise(mse_grad, "Set `inp.g` for `mse(inp, targ)`, times its upstream gradient `g`", [
+    "`inp.g` has the shape of `inp`, `(n, 1)`, and `targ` is `(n,)`: take `inp[:,0]` so that the two line up, "
+    "and make the result a column again",
+    "the MSE is the mean of n squares `(inp[i,0] - targ[i])**2`: each differentiates to twice its own difference, "
+    "and the mean divides by n",
     "`inp.g` is 2/n times `inp[:,0] - targ` (both `(n,)`), made an `(n, 1)` column like `inp`, "
-    "times the upstream gradient `g`", _mse_case, [
+    "times the upstream gradient `g`"], _mse_case, [
     Mistake('the 2 from differentiating the square is missing',
             'inp.g = (g / targ.shape[0]) * (inp[:,0] - targ)[:,None]', says='is a factor of 2 missing'),
     Mistake('the difference is taken as `targ - inp`', 'inp.g = (2. * g / targ.shape[0]) * (targ - inp[:,0])[:,None]',
@@ -59,8 +63,13 @@ def _lin_case(impl, layer=False):
 
 _lin_body = 'if inp_g: inp.g = out.g @ w.t()\nw.g = inp.t() @ out.g\nif b is not None: b.g = out.g.sum(0)'
 _lin_grad = Exercise(lin_grad,
+    "Set `inp.g` (only if `inp_g`), `w.g` and `b.g` (if there is a bias) for `out = inp@w + b`, from `out.g`", [
+    "each gradient has the shape of its tensor: `inp.g` `(n, n_in)`, `w.g` `(n_in, n_out)`, `b.g` `(n_out,)`, "
+    "all from `out.g`, `(n, n_out)`: which product of `out.g` with `w` or `inp`, transposed or not, has each shape?",
+    "`b` is added to every row of the output, so its gradient gathers every row's; "
+    "with `inp_g=False` leave `inp.g` unset, and with `b` None there is no bias gradient",
     "`inp.g` is `out.g` times `w` transposed (only if `inp_g`), `w.g` is `inp` transposed times `out.g`, "
-    "`b.g` sums `out.g` over the batch", _lin_case, [
+    "`b.g` sums `out.g` over the batch"], _lin_case, [
     Mistake('the bias gradient is averaged over the batch instead of summed', _lin_body.replace('sum(0)', 'mean(0)')),
     Mistake('`w.g` is multiplied in the wrong order, `out.g.t() @ inp`',
             _lin_body.replace('inp.t() @ out.g', 'out.g.t() @ inp'),
@@ -83,8 +92,11 @@ def _relu_case(impl, layer=False):
     else: out = relu(inp); up.give(out, u); impl(inp, out)
     return {'inp': (g_of(inp), ref)}, up.changed()
 
-_relu_grad = Exercise(relu_grad,
-    "the gradient passes where the unit was active: multiply `out.g` by a 0/1 mask of where `out > 0`", _relu_case, [
+_relu_grad = Exercise(relu_grad, "Set `inp.g` for `out = relu(inp)`, from `out.g`", [
+    "`inp.g` has the shape of `inp`; the ReLU acts on each entry alone, "
+    "so each entry of `inp.g` depends only on the same entry of `out.g` and of `inp`",
+    "the ReLU's slope is 1 where `inp > 0` and 0 elsewhere (take it as 0 at the kink, `inp == 0`)",
+    "the gradient passes where the unit was active: multiply `out.g` by a 0/1 mask of where `out > 0`"], _relu_case, [
     Mistake('the ReLU mask is forgotten', 'inp.g = out.g'),
     Mistake('the mask is taken from `out.g` instead of from the input', 'inp.g = out.g * (out.g > 0)'),
     Mistake('the mask is inverted: the gradient passes where the unit was off', 'inp.g = out.g * (inp <= 0)'),
@@ -114,8 +126,12 @@ def _forward_and_backward_case(impl):
 
 _fb_fwd = 'l1 = lin(inp, w1, b1)\nl2 = relu(l1)\nout = lin(l2, w2, b2)\nloss = mse(out, targ)\n'
 _forward_and_backward = Exercise(forward_and_backward,
+    "Return the MSE loss of the 2-layer MLP, and set `.g` on `inp`, `w1`, `b1`, `w2` and `b2`", [
+    "keep every result of the forward pass: each backward step needs its own input and output",
+    "the backward steps run from the loss down, in the reverse order of the forward pass, "
+    "each reading the `.g` that the step after it set",
     "the forward pass (`lin`, `relu`, `lin`, `mse`), keeping every result; then `mse_grad`, `lin_grad`, `relu_grad`, "
-    "`lin_grad`, from the loss down; return the loss", _forward_and_backward_case, [
+    "`lin_grad`, from the loss down; return the loss"], _forward_and_backward_case, [
     Mistake('the backward steps run in the order of the forward pass',
             _fb_fwd + 'lin_grad(inp, l1, w1, b1)\nrelu_grad(l1, l2)\nlin_grad(l2, out, w2, b2)\n'
                       'mse_grad(out, targ)\nreturn loss',
@@ -129,15 +145,19 @@ _forward_and_backward = Exercise(forward_and_backward,
     returns=True)
 
 # %% ../nbs/17_exercises_lesson.ipynb #e3a5c7d9
-_relu_bwd = Exercise(Relu.bwd, "set `inp.g` from `out.g`, as `relu_grad` does (call it, or write it out)",
+_relu_bwd = Exercise(Relu.bwd, "Set `inp.g` for `out = relu(inp)`, from `out.g`", [
+    "the layer's forward pass is `relu(inp)`, so its gradient is the one you wrote for `relu_grad`",
+    "set `inp.g` from `out.g`, as `relu_grad` does (call it, or write it out)"],
     lambda impl: _relu_case(impl, layer=True), [
     Mistake('the ReLU mask is forgotten', 'inp.g = out.g'),
     Mistake("`out.g` is multiplied by the ReLU's output instead of its 0/1 mask", 'inp.g = out.g * out'),
     Mistake('the mask is taken from `out.g` instead of from the input', 'inp.g = out.g * (out.g > 0)')])
 
 # %% ../nbs/17_exercises_lesson.ipynb #a5c7e9f1
-_lin_bwd = Exercise(Lin.bwd,
-    "set `inp.g`, `self.w.g` and `self.b.g` from `out.g`, as `lin_grad` does (call it, or write it out)",
+_lin_bwd = Exercise(Lin.bwd, "Set `inp.g`, `self.w.g` and `self.b.g` (if there is a bias) from `out.g`", [
+    "the layer computes `lin(inp, self.w, self.b)`, or `inp@self.w` when `self.b` is None: "
+    "its gradients are the ones you wrote for `lin_grad`",
+    "set `inp.g`, `self.w.g` and `self.b.g` from `out.g`, as `lin_grad` does (call it, or write it out)"],
     lambda impl: _lin_case(impl, layer=True), [
     Mistake('the bias gradient is averaged over the batch instead of summed',
             'lin_grad(inp, out, self.w, self.b)\nif self.b is not None: self.b.g = out.g.mean(0)'),
@@ -150,7 +170,9 @@ _lin_bwd = Exercise(Lin.bwd,
              'a layer may have no bias: `self.b` is then None, with no gradient to set')])
 
 # %% ../nbs/17_exercises_lesson.ipynb #c7e9a1b3
-_mse_bwd = Exercise(Mse.bwd, "set `inp.g` as `mse_grad` does, times the loss's own upstream gradient `out.g`",
+_mse_bwd = Exercise(Mse.bwd, "Set `inp.g` for the loss `out = mse(inp, targ)`, from `out.g`", [
+    "`out.g` is the loss's own upstream gradient: 1 when the loss is the last step, but it need not be",
+    "set `inp.g` as `mse_grad` does, times the loss's own upstream gradient `out.g`"],
     lambda impl: _mse_case(impl, layer=True), [
     Mistake("the loss's upstream gradient `out.g` is ignored", 'mse_grad(inp, targ)'),
     Mistake('multiplied by the loss `out` instead of its gradient `out.g`', 'mse_grad(inp, targ, out)')])
