@@ -59,24 +59,11 @@ def _directives(src:str)->tuple:
     n = next((i for i,l in enumerate(lines) if not l.startswith('#|')), len(lines))
     return [l.rstrip() for l in lines[:n]], ''.join(lines[n:])
 
-def _def(tree:ast.Module, qualname:str):
-    "The definition of the function `f` or method `Class.f` named by `qualname` at the top level of `tree`"
-    *classes, name = qualname.split('.')
-    scope = tree.body
-    for c in classes: scope = next((n.body for n in scope if isinstance(n, ast.ClassDef) and n.name == c), [])
-    return next((n for n in scope if isinstance(n, ast.FunctionDef) and n.name == name), None)
-
 def _stub(src:str, name:str)->str:
     "`src` with the body of exercise `name` a stub, its docstring the exercise's task: what to compute, not how"
-    lines,node,task = src.splitlines(keepends=True),_def(ast.parse(src), name),f'"{EXERCISES[name].task}"'
-    stub = 'raise NotImplementedError  # your code here, in place of this line'
-    d = node.body[0] if node and len(node.body) > 1 else None
-    if not (isinstance(d, ast.Expr) and isinstance(d.value, ast.Constant) and isinstance(d.value.value, str)):
-        return replace_body(src, name, f'{task}\n{stub}')   # no docstring: the task becomes one
-    before,after = lines[d.lineno-1][:d.col_offset],lines[d.end_lineno-1].encode()[d.end_col_offset:]
-    if not before.strip() and not after.strip():   # on lines of its own: the library's may give the formula
-        src = ''.join(lines[:d.lineno-1] + [before + task + '\n'] + lines[d.end_lineno:])
-    return replace_body(src, name, stub)
+    # the library's docstring may give the formula away
+    return replace_body(src, name, 'raise NotImplementedError  # your code here, in place of this line',
+                        doc=EXERCISES[name].task)
 
 def _cell(kind:str, src:str, cid:str)->dict:
     c = dict(cell_type=kind, id=re.sub(r'[^A-Za-z0-9_-]', '-', cid)[:64], metadata={}, source=src)

@@ -21,23 +21,26 @@ def _is_doc(s:ast.stmt)->bool:
 
 def replace_body(src:str,      # Python source that defines `qualname`, e.g. a notebook cell
                  qualname:str, # The function or method: `'relu_grad'`, `'Lin.bwd'`
-                 body:str      # The new body, not indented
+                 body:str,     # The new body, not indented
+                 doc:str=None  # A docstring in place of the one there (or added); default: keep the one there
                 )->str:
     "`src` with the body of `qualname` replaced by `body`, keeping its signature, its docstring and all around it"
     node = _find_def(ast.parse(src), qualname)
     if node is None: raise ValueError(f'replace_body: no definition of {qualname} in:\n{src}')
-    doc = node.body[0] if _is_doc(node.body[0]) else None
-    if doc and len(node.body) == 1:
+    old = node.body[0] if _is_doc(node.body[0]) else None
+    if old and len(node.body) == 1:
         raise ValueError(f'replace_body: {qualname} has only a docstring, no body to replace')
+    if doc is not None:   # the old docstring is replaced with the body
+        body,old = (f'"{doc}"' if '"' not in doc else repr(doc)) + '\n' + body,None
     b = src.encode()                                                  # ast's columns count UTF-8 bytes
     starts = [0] + [i+1 for i,c in enumerate(b) if c == ord('\n')]   # where each line begins
-    first = node.body[1 if doc else 0]
+    first = node.body[1 if old else 0]
     head = b[starts[first.lineno-1]:starts[first.lineno-1] + first.col_offset]
     if head.strip():                                                  # on the line of the `def` (or docstring)
         start = starts[first.lineno-1] + len(head.rstrip())
         new = '\n' + textwrap.indent(body.strip('\n'), ' '*(node.col_offset+4))
     else:                                                             # whole lines, from just after the docstring
-        start = starts[doc.end_lineno] if doc and doc.end_lineno < first.lineno else starts[first.lineno-1]
+        start = starts[old.end_lineno] if old and old.end_lineno < first.lineno else starts[first.lineno-1]
         new = textwrap.indent(body.strip('\n'), head.decode())
     end_line = node.body[-1].end_lineno                              # to the end of the body's last line, comments too
     end = starts[end_line]-1 if end_line < len(starts) else len(b)
