@@ -52,6 +52,7 @@ def _lesson_nbs(src:Path=None)->dict:
 # A cell with this directive is the lesson's own (a test of the library's exact bits, say): the learner's copy omits it
 _LESSON_ONLY = re.compile(r'^#\|\s*lesson_only\s*$')
 _LESSON_ONLY_MD = '<!-- lesson_only -->'   # the same, as the first line of a markdown cell (the docs do not show it)
+_YOUR_TURN = '> **Your turn.**'   # a lesson's paragraph pointing to mlp_exercises: the learner's copy has its own
 
 def _directives(src:str)->tuple:
     "`(directive lines, code)` of a code cell: its leading `#|` lines, which nbdev reads, and the rest"
@@ -97,7 +98,9 @@ def exercise_nb(nb:dict,           # A lesson notebook, as read from its `.ipynb
     for c in nb['cells']:
         c = dict(c, source=''.join(c['source']))
         ns = []
-        if c['cell_type'] == 'markdown' and c['source'].startswith(_LESSON_ONLY_MD): continue
+        if c['cell_type'] == 'markdown':
+            if c['source'].startswith(_LESSON_ONLY_MD): continue
+            c['source'] = '\n\n'.join(p for p in c['source'].split('\n\n') if not p.startswith(_YOUR_TURN))
         if c['cell_type'] == 'code':
             ds,c['source'] = _directives(c['source'])   # nbdev's directives mean nothing to the learner
             if any(_LESSON_ONLY.match(d) for d in ds) or not c['source'].strip(): continue
