@@ -13,7 +13,7 @@ from fastcore.script import call_parse
 from mlp_from_scratch.data import load_mnist
 from mlp_from_scratch.init import get_model
 from mlp_from_scratch.optim import SGD
-from mlp_from_scratch.autograd import twin
+from mlp_from_scratch.twin import twin
 from mlp_from_scratch.learner import hand_step, torch_step
 
 def per_step(f, n):

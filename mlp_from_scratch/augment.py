@@ -10,8 +10,9 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .refactor import Module, data_error
-from .autograd import twin
+from .refactor import Module
+from .plumbing import data_error
+from .twin import twin
 
 # %% ../nbs/12_augment.ipynb #1dfb2cc6
 def _shift(x:Tensor, dx:Tensor, dy:Tensor, m:int, fill:float=0.)->Tensor:

@@ -15,7 +15,8 @@ from fastcore.script import Param
 from .data import load_mnist
 from .forward import init_params, model, mse
 from .backward import forward_and_backward
-from . import refactor, autograd
+from . import refactor
+from .twin import twin
 from .compare import cmp, twin_grads
 from .losses import CrossEntropy
 from .init import get_model, Classifier
@@ -43,7 +44,7 @@ def grads_modules(x, targ, w1, b1, w2, b2):
 
 def grads_nn_module(x, targ, w1, b1, w2, b2):
     "`autograd.Model`, an `nn.Module`, given the same weights: the `twin` of `refactor.Model`"
-    m = autograd.twin(refactor.Model(w1, b1, w2, b2))
+    m = twin(refactor.Model(w1, b1, w2, b2))
     x.requires_grad_()
     m(x, targ).backward()
     return [p.grad for p in m.parameters()] + [x.grad]
@@ -61,7 +62,7 @@ def grads_classifier(x, targ, model, smoothing:float=0.):
 
 def grads_classifier_autograd(x, targ, model, smoothing:float=0.):
     "Reference: the classifier's PyTorch twin, `F.cross_entropy` and autograd"
-    ref = autograd.twin(model)
+    ref = twin(model)
     F.cross_entropy(ref(x), targ, label_smoothing=smoothing).backward()
     return twin_grads(ref)
 

@@ -120,7 +120,7 @@ _dropout_bwd = Exercise(Dropout.bwd, "Set `inp.g` from `out.g`, in training and 
     Mistake('the kept gradients are scaled by 1-p instead of 1/(1-p)',
             'inp.g = out.g if self.mask is None else out.g * (self.mask > 0) * (1-self.p)'),
     Mistake('a new mask is drawn in the backward pass, instead of the forward pass\'s `self.mask`',
-            'inp.g = out.g if self.mask is None else out.g * _mask(inp, self.p, self.gen)'),
+            'inp.g = out.g if self.mask is None else out.g * dropout_mask(inp, self.p, self.gen)'),
     Mistake('evaluation mode, where there is no mask, is not handled', 'inp.g = out.g * self.mask',
             says='`self.mask` is None'),
     Mistake('the 1/(1-p) scale is applied again, though `self.mask` already holds it',

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .losses import CrossEntropy
 from .refactor import Sequential
-from .autograd import twin
+from .twin import twin
 from .init import get_model
 from .optim import OPTIMIZERS
 from .augment import random_shift, norm_stats, central_pixels, Crop, Normalize

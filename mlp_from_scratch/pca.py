@@ -9,7 +9,7 @@ __all__ = ['one_thread', 'principal_components', 'project', 'Project']
 from contextlib import contextmanager
 import torch
 from torch import Tensor
-from .refactor import data_error
+from .plumbing import data_error
 from .augment import DataLayer
 
 # %% ../nbs/16_pca.ipynb #de133cfe
