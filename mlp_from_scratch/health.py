@@ -34,7 +34,7 @@ class Health:
     def __init__(self, step=hand_step, # The step to wrap
                  every:int=10):        # Record every `every` steps
         if not (isinstance(every, int) and every >= 1):
-            raise ValueError(f'Health: every must be a whole number of at least 1, got {every!r}')
+            raise ValueError(f'{type(self).__name__}: every must be a whole number of at least 1, got {every!r}')
         self.step,self.every,self.n = step,every,0
         self.steps,self.ratios,self.first,self.last = [],{},None,None
 

@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['Live']
 
-# %% ../nbs/25_live.ipynb #10b7e653
+# %% ../nbs/25_live.ipynb #7255bcd7
 import io, time
 import torch
 from fastcore.basics import patch
 from .learner import hand_step
 from .health import Health
 
-# %% ../nbs/25_live.ipynb #05f7813e
+# %% ../nbs/25_live.ipynb #f31ccf42
 def _tiles(w, w0, n=4):
     "Units `0..n-1` of a first layer `(784, nh)` as 28x28 tiles: the weights now, and below, their change since `w0`"
     w = w[:, :n].detach().float().cpu()
@@ -35,7 +35,7 @@ def _hist(t):
     import numpy as np
     return np.histogram(t.float().numpy(), 40, density=True)
 
-# %% ../nbs/25_live.ipynb #f0b72116
+# %% ../nbs/25_live.ipynb #3aff33c6
 class Live(Health):
     "A `fit` step that records `Health`'s statistics every `every` steps and redraws one figure in place"
     def __init__(self, step=hand_step,    # The step to wrap
@@ -43,11 +43,9 @@ class Live(Health):
                  budget:float=0.02,       # Redraw only while drawing has taken at most this share of the time
                  out=None,                # Where to draw: `out.update(image)`; default a new display, in place
                  dpi:int=60):             # Resolution of the drawn image
-        if not (isinstance(every, int) and every >= 1):
-            raise ValueError(f'Live: every must be a whole number of at least 1, got {every!r}')
+        super().__init__(step, every)         # which refuses a bad `every`
         if not (isinstance(budget, (int, float)) and 0 < budget <= 1):
             raise ValueError(f'Live: budget must be a share of the time, over 0 and at most 1, got {budget!r}')
-        super().__init__(step, every)
         self.budget,self.out,self.dpi = budget,out,dpi
         self.losses,self.pending,self.model,self.fig = [],[],None,None
         self.t0,self.t_draw,self.draws = None,0.,0
@@ -62,7 +60,7 @@ class Live(Health):
             self.show()
         return loss
 
-# %% ../nbs/25_live.ipynb #b9534d90
+# %% ../nbs/25_live.ipynb #582e6d26
 @patch
 def _build(self:Live):
     from matplotlib.figure import Figure
@@ -94,7 +92,7 @@ def _build(self:Live):
         ax.legend(fontsize=8, loc='upper right')
         ax.yaxis.set_minor_locator(NullLocator()); ax.yaxis.set_major_formatter(FormatStrFormatter('%g'))
 
-# %% ../nbs/25_live.ipynb #7c191375
+# %% ../nbs/25_live.ipynb #19b42fda
 @patch
 def figure(self:Live):
     "The figure of the training so far, from the losses and `Health`'s records"
