@@ -16,8 +16,9 @@ Saves a screenshot of the view for a person to look at (default tools/explore.pn
 exits 1 if any failed; the server and the browser are always shut down.
 
 Needs selenium (`pip install selenium`) and Debian's Chromium and its driver (`apt-get install -y chromium
-chromium-driver`); installs nothing itself. Takes 40 to 50 s on a 2-core machine.
-Usage: python tools/browser_test.py [--port N] [--screenshot PATH] [--keep] [--digits 1,7]"""
+chromium-driver`), or any Chrome and its driver named by CHROME_BIN and CHROMEDRIVER; installs nothing itself
+(`--ready` says whether it can run). Takes 25 to 50 s on a 2-core machine.
+Usage: python tools/browser_test.py [--port N] [--screenshot PATH] [--keep] [--digits 1,7] [--ready]"""
 import json, os, re, secrets, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 from pathlib import Path
 from fastcore.script import call_parse
@@ -43,7 +44,13 @@ losses = torch.nn.functional.cross_entropy(model(x_valid[:100]), y_valid[:100], 
 idx = losses.argsort(descending=True)[:8]
 explore(model, x_valid[idx], y_valid[idx])"""]
 
-CHROMIUM,DRIVER = '/usr/bin/chromium','/usr/bin/chromedriver'
+def _find(env:str, *names)->str|None:
+    "A browser program: where the environment variable `env` says, else the first of `names` on the PATH"
+    return os.environ.get(env) or next((p for n in names if (p := shutil.which(n))), None)
+
+# Debian's Chromium and its driver; or any Chrome and driver (as GitHub's runners have) named by these variables
+CHROMIUM = _find('CHROME_BIN', 'chromium', 'chromium-browser', 'google-chrome')
+DRIVER = _find('CHROMEDRIVER', 'chromedriver')
 
 # a '1' then a '7', as strokes of points on the 280x280 canvas, offsets from its centre
 # (about 140 pixels tall: an MLP trained on MNIST, whose digits fill a 20x20 box, misreads bigger ones)
@@ -54,8 +61,8 @@ def _missing()->str|None:
     "What to install, if the browser test cannot run here"
     try: import selenium  # noqa: F401
     except ImportError: return 'selenium is missing: pip install selenium'
-    for f,pkg in ((CHROMIUM, 'chromium'), (DRIVER, 'chromium-driver')):
-        if not Path(f).exists(): return f'{f} is missing: apt-get install -y {pkg} (Debian\'s packages)'
+    for f,pkg,env in ((CHROMIUM, 'chromium', 'CHROME_BIN'), (DRIVER, 'chromium-driver', 'CHROMEDRIVER')):
+        if not f: return f'{pkg} is missing: apt-get install -y {pkg} (Debian\'s packages), or set {env}'
     try: import mlp_from_scratch.explore  # noqa: F401
     except ImportError as e: return f'mlp_from_scratch.explore does not import ({e}): run nbdev_export'
 
@@ -245,10 +252,12 @@ def _predict(drv, chk:Checks, digit:int):
 def main(port:int=0,             # Port of the Jupyter server; 0 picks a free one
          screenshot:str=None,    # Where to save the screenshot of the view; default tools/explore.png
          keep:bool=False,        # Keep the temporary folder (notebook, server log) and say where it is
-         digits:str='1,7'        # Digits to draw and expect as predictions, among those of `DIGITS`
+         digits:str='1,7',       # Digits to draw and expect as predictions, among those of `DIGITS`
+         ready:bool=False        # Only say whether the test can run here (exit status 0) or what is missing
         ):
     "Drive the explore view in JupyterLab in headless Chromium; check what it shows; save a screenshot"
     if why := _missing(): sys.exit(f'browser test: {why}')
+    if ready: return print(f'browser test can run: {CHROMIUM}, {DRIVER}')
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     screenshot = Path(screenshot or Path(__file__).parent/'explore.png')
