@@ -2,7 +2,7 @@
 
 One forward and backward pass of a `(bs, nf)` batch in training mode, each contender the best of several rounds
 (the machine is shared and noisy, so only the ratio in one run means anything), in microseconds.
-Usage: python bench/batchnorm.py [--bs 128 --nf 1024 --rounds 10]
+Usage: python bench/batchnorm.py [--bs 128 --nf 1024 --rounds 30 --reps 50]
 """
 import sys, timeit
 import torch
@@ -17,8 +17,8 @@ def best_us(f, reps:int, rounds:int)->float:
 @call_parse
 def main(bs:int=128,     # Examples in the batch
          nf:int=1024,    # Features
-         rounds:int=10,  # Timed rounds of each; the best counts
-         reps:int=20):   # Calls in a round
+         rounds:int=30,  # Timed rounds of each; the best counts
+         reps:int=50):   # Calls in a round
     "Time batch norm's forward and backward, by hand against `nn.BatchNorm1d` with autograd"
     if min(bs, nf, rounds, reps) < 1 or bs < 2: sys.exit('batchnorm.py: --bs must be at least 2, the others at least 1')
     g = torch.Generator().manual_seed(0)

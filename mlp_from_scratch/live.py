@@ -39,8 +39,8 @@ def _hist(t):
 class Live(Health):
     "A `fit` step that records `Health`'s statistics every `every` steps and redraws one figure in place"
     def __init__(self, step=hand_step,    # The step to wrap
-                 every:int=50,            # Record every `every` steps, and maybe redraw
-                 budget:float=0.02,       # Redraw only while drawing has taken at most this share of the time
+                 every:int=100,           # Record every `every` steps, and maybe redraw
+                 budget:float=0.02,       # Redraw only while drawing stays within this share of the time; 1: always
                  out=None,                # Where to draw: `out.update(image)`; default a new display, in place
                  dpi:int=60):             # Resolution of the drawn image
         super().__init__(step, every)         # which refuses a bad `every`
@@ -49,6 +49,7 @@ class Live(Health):
         self.budget,self.out,self.dpi = budget,out,dpi
         self.losses,self.pending,self.model,self.fig = [],[],None,None
         self.t0,self.t_draw,self.draws = None,0.,0
+        self.t_last = 0.15   # a first guess at what a redraw costs, in seconds; each redraw measures it
 
     def __call__(self, model, opt, xb, yb, lr):
         if self.t0 is None: self.t0 = time.perf_counter()
@@ -56,7 +57,8 @@ class Live(Health):
         loss = super().__call__(model, opt, xb, yb, lr)
         self.model = model
         self.pending.append(loss)
-        if self.n > 1 and (self.n-1) % self.every == 0 and self.t_draw <= self.budget*(time.perf_counter()-self.t0):
+        if self.n > 1 and (self.n-1) % self.every == 0 and (
+                self.budget == 1 or self.t_draw + self.t_last <= self.budget*(time.perf_counter()-self.t0)):
             self.show()
         return loss
 
@@ -124,4 +126,5 @@ def show(self:Live):
     if self.out is None: self.out = display(img, display_id=True)
     else: self.out.update(img)
     self.draws += 1
-    self.t_draw += time.perf_counter() - t
+    self.t_last = time.perf_counter() - t
+    self.t_draw += self.t_last
