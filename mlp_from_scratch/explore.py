@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from .refactor import Lin
 from .losses import CrossEntropy
 from .compare import cmp, twin_grads
+from .show import tile   # images in one grid: the appendix 95_show
 from .twin import twin   # the PyTorch twin of each layer: the twin appendix, 97
 
 # %% ../nbs/24_explore.ipynb #ff4cce5d
@@ -157,12 +158,10 @@ def _digit(ax, t:Tensor, title:str, grad:bool=False):
 
 def _tiles(ax, w:Tensor, title:str, nrow:int=2):
     "Columns of `w` `(784, k)` as 28x28 tiles in `nrow` rows, on one colour scale"
-    k = w.shape[1]; ncol = -(-k//nrow)
-    t = torch.full((nrow*ncol, 30, 30), float('nan'))
-    t[:k, 1:29, 1:29] = w.detach().float().t().reshape(k, 28, 28)
+    k = w.shape[1]
     m = w.abs().max().clamp_min(1e-12).item()
-    ax.imshow(t.reshape(nrow, ncol, 30, 30).permute(0, 2, 1, 3).reshape(nrow*30, ncol*30),
-              cmap='RdBu_r', vmin=-m, vmax=m, interpolation='nearest')
+    ax.imshow(tile(w.detach().float().t().reshape(k, 28, 28), -(-k//nrow)), cmap='RdBu_r', vmin=-m, vmax=m,
+              interpolation='nearest')
     ax.set_axis_off(); ax.set_title(title, fontsize=9)
 
 # %% ../nbs/24_explore.ipynb #c31d69a5

@@ -11,6 +11,7 @@ import torch
 from fastcore.basics import patch
 from .learner import hand_step
 from .health import Health
+from .show import tile   # images in one grid: the appendix 95_show
 
 # %% ../nbs/25_live.ipynb #f31ccf42
 def _tiles(w, w0, n=4):
@@ -18,9 +19,7 @@ def _tiles(w, w0, n=4):
     w = w[:, :n].detach().float().cpu()
     t = torch.cat([w, w - w0[:, :n].float().cpu()], 1).T   # (2n, 784)
     t = t / t.abs().amax(1, keepdim=True).clamp_min(1e-12)  # each tile on its own scale, -1 to 1
-    img = torch.full((2*n, 30, 30), float('nan'))
-    img[:, 1:29, 1:29] = t.reshape(2*n, 28, 28)
-    return img.reshape(2, n, 30, 30).permute(0, 2, 1, 3).reshape(60, n*30)
+    return tile(t.reshape(2*n, 28, 28), n)
 
 def _smooth(xs, beta=0.98):
     "Exponential moving average of `xs`, debiased"
