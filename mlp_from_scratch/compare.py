@@ -31,10 +31,10 @@ class Comparison:
     secs:float|None=None # Time the computation took, if measured
 
     def __str__(self):
-        return (f"{self.name:<24} {str(self.shape):<12} | exact {str(self.exact):<5} | close {str(self.close):<5} "
-                f"| max|diff| {self.maxdiff:8.2e} | rel {self.rel:8.2e} | {'ok  ' if self.close else 'FAIL'}"
-                + (f" | {self.secs*1e3:5.0f} ms" if self.secs is not None else '')
-                + (f" | {self.note}" if self.note else ''))
+        return (f"{self.name:<16} {str(self.shape):<12} {'ok  ' if self.close else 'FAIL'}  rel {self.rel:8.2e}  "
+                f"max|diff| {self.maxdiff:8.2e}" + ('  exact' if self.exact else '')
+                + (f"  {self.secs*1e3:.0f} ms" if self.secs is not None else '')
+                + (f"  {self.note}" if self.note else ''))
 
 # %% ../nbs/05_compare.ipynb #69ff9ee4
 def cmp(name:str,     # Label for the report
